@@ -1,0 +1,22 @@
+import { defineConfig } from '@playwright/test';
+
+/**
+ * `npx playwright test` runs the conformance suite against BASE_URL, or, without it, against the
+ * embedded reference ZenML server that the global setup starts. See README.md for the variables.
+ */
+export default defineConfig({
+  testDir: './specs',
+  globalSetup: require.resolve('./fixtures/global-setup'),
+  fullyParallel: true,
+  // The reference server is one uvicorn process on a 2-core machine; more workers than this only queue.
+  workers: Number(process.env.ZC_WORKERS) || 3,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  timeout: 90_000,
+  reporter: [
+    [process.env.CI ? 'dot' : 'list'],
+    ['html', { open: 'never', title: 'ZenML conformance' }],
+    ['junit', { outputFile: 'conformance-report/junit.xml' }],
+  ],
+  outputDir: 'test-results',
+});

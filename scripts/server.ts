@@ -1,0 +1,38 @@
+/**
+ * `npm run server`: start the reference ZenML server alone, for exploring it or for running the
+ * suite against it repeatedly with BASE_URL. Credentials go to a file only its owner can read, never
+ * to the terminal.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { startReferenceServer } from '../fixtures/reference-server/launcher';
+import { REFERENCE_HOME, SetupError } from '../fixtures/reference-server/python-env';
+
+async function main(): Promise<void> {
+  const server = await startReferenceServer();
+  const envFile = path.join(REFERENCE_HOME, 'server.env');
+  writeFileSync(
+    envFile,
+    [
+      `export BASE_URL='${server.baseURL}'`,
+      `export ZENML_USERNAME='${server.username}'`,
+      `export ZENML_PASSWORD='${server.password}'`,
+      `export ZENML_JWT_SECRET='${server.jwtSecret}'`,
+      '',
+    ].join('\n'),
+    { mode: 0o600 },
+  );
+  console.log(`ZenML ${server.baseURL} (log: ${server.logFile})`);
+  console.log(`Credentials: source ${path.relative(process.cwd(), envFile)}   Stop: Ctrl-C`);
+  const stop = async () => {
+    await server.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof SetupError ? `error: ${e.message}` : e);
+  process.exit(2);
+});
