@@ -1,0 +1,61 @@
+/**
+ * One self-test per fault: start a fault proxy in front of the shared reference server, run the
+ * suite (the tests named by `grep`) through it, and check that the suite fails naming the broken
+ * requirement (or, for a SHOULD, records a finding and still passes).
+ */
+import { test, expect } from '@playwright/test';
+import type { RequirementId } from '../../requirements';
+import { startFaultProxy, type Fault } from './fault-proxy';
+import { runSuite, summarize } from './run-suite';
+import { sharedServer } from './shared-server';
+
+export interface FaultCase {
+  /** The requirement the fault breaks. */
+  breaks: RequirementId;
+  /** What the proxy does, in words, for the test title. */
+  fault: string;
+  proxy: Fault;
+  /** --grep for the tests that exercise it; the requirement ID when omitted. */
+  grep?: string;
+  /** A SHOULD gives a finding, not a failure. */
+  expect?: 'fail' | 'finding';
+  env?: Record<string, string>;
+}
+
+export function faultTests(cases: FaultCase[]): void {
+  for (const c of cases) {
+    test(`${c.breaks} is caught: ${c.fault}`, async () => {
+      const server = sharedServer();
+      const proxy = await startFaultProxy(server.baseURL, c.proxy);
+      try {
+        const run = await runSuite({ ...server, baseURL: proxy.baseURL }, { grep: c.grep ?? c.breaks, env: c.env });
+        if ((c.expect ?? 'fail') === 'fail') {
+          expect(run.exitCode, `the suite must fail on this fault\n${summarize(run)}`).toBe(1);
+          expect([...run.failedRequirements], `the failure must name ${c.breaks}\n${summarize(run)}`).toContain(c.breaks);
+        } else {
+          expect(run.exitCode, `a SHOULD fault is a finding, not a failure\n${summarize(run)}`).toBe(0);
+          expect([...run.findings], `the finding must name ${c.breaks}\n${summarize(run)}`).toContain(c.breaks);
+        }
+      } finally {
+        await proxy.close();
+      }
+    });
+  }
+}
+
+/** Benign changes a correct suite must accept: the same run through this proxy passes. */
+export function benignTests(cases: Array<{ change: string; grep?: string; proxy: Fault }>): void {
+  for (const c of cases) {
+    test(`benign, still passes: ${c.change}`, async () => {
+      const server = sharedServer();
+      const proxy = await startFaultProxy(server.baseURL, c.proxy);
+      try {
+        const run = await runSuite({ ...server, baseURL: proxy.baseURL }, { grep: c.grep });
+        expect(run.exitCode, `a benign change must not fail the suite\n${summarize(run)}`).toBe(0);
+        expect(run.tests.filter((t) => t.status === 'passed').length, 'tests ran').toBeGreaterThan(0);
+      } finally {
+        await proxy.close();
+      }
+    });
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * The suite as a whole: green against the real reference server it starts itself, and exit code 2
+ * with one clear line when the target cannot be tested.
+ */
+import { expect, test } from '@playwright/test';
+import { editJson, json, pathOf, startFaultProxy, type Fault } from './harness/fault-proxy';
+import { runSuite, summarize } from './harness/run-suite';
+import { sharedServer } from './harness/shared-server';
+
+test('the suite passes against the embedded reference server (no BASE_URL)', async () => {
+  const run = await runSuite(undefined);
+  expect(run.exitCode, summarize(run)).toBe(0);
+  expect(run.tests.filter((t) => t.status === 'failed'), summarize(run)).toEqual([]);
+  expect(run.tests.filter((t) => t.status === 'passed').length, 'tests passed').toBeGreaterThan(5);
+  expect(run.output, 'the embedded server was started').toContain('embedded reference server');
+});
+
+const unusable: Array<{ name: string; expect: RegExp; proxy?: Fault; target?: (s: ReturnType<typeof sharedServer>) => Record<string, string> }> = [
+  { name: 'an unreachable target', expect: /cannot reach http:\/\/127\.0\.0\.1:9\//, target: (s) => ({ ...s, baseURL: 'http://127.0.0.1:9' }) },
+  { name: 'refused credentials', expect: /credentials were refused/, target: (s) => ({ ...s, password: 'not-the-password' }) },
+  { name: 'a server that is not ZenML', expect: /does not look like a ZenML server/, proxy: { request: () => json(404, { detail: 'Not Found' }) } },
+  {
+    name: 'an invalid OpenAPI document',
+    expect: /OpenAPI document .* is not valid/,
+    proxy: { response: (res, req) => (pathOf(req) === '/openapi.json' ? editJson(res, (d) => void (d.paths = 'none')) : res) },
+  },
+];
+
+for (const c of unusable) {
+  test(`exit code 2 and one clear line for ${c.name}`, async () => {
+    const server = sharedServer();
+    const proxy = c.proxy ? await startFaultProxy(server.baseURL, c.proxy) : undefined;
+    try {
+      const target = c.target ? c.target(server) : { ...server, baseURL: proxy!.baseURL };
+      const run = await runSuite(target as never);
+      expect(run.exitCode, summarize(run)).toBe(2);
+      const lines = run.output.split('\n').filter((l) => l.includes('target unusable'));
+      expect(lines, run.output).toHaveLength(1);
+      expect(lines[0]).toMatch(c.expect);
+      expect(run.tests.filter((t) => t.status !== 'skipped'), 'no test ran').toEqual([]);
+      expect(run.output, 'the password never appears').not.toContain(server.password);
+    } finally {
+      await proxy?.close();
+    }
+  });
+}
