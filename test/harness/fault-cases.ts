@@ -43,8 +43,14 @@ export function faultTests(cases: FaultCase[]): void {
   }
 }
 
+export interface BenignCase {
+  change: string;
+  grep?: string;
+  proxy: Fault;
+}
+
 /** Benign changes a correct suite must accept: the same run through this proxy passes. */
-export function benignTests(cases: Array<{ change: string; grep?: string; proxy: Fault }>): void {
+export function benignTests(cases: BenignCase[]): void {
   for (const c of cases) {
     test(`benign, still passes: ${c.change}`, async () => {
       const server = sharedServer();

@@ -20,6 +20,8 @@ export interface SuiteTarget {
 export interface TestOutcome {
   title: string;
   status: string;
+  /** Milliseconds the test took (its last attempt). */
+  duration: number;
   requirement?: string;
   annotations: Array<{ type: string; description?: string }>;
   errors: string[];
@@ -49,7 +51,7 @@ export interface RunOptions {
 
 interface JsonSpec {
   title: string;
-  tests: Array<{ annotations: Array<{ type: string; description?: string }>; results: Array<{ status: string; errors: Array<{ message?: string }>; annotations?: Array<{ type: string; description?: string }> }> }>;
+  tests: Array<{ annotations: Array<{ type: string; description?: string }>; results: Array<{ status: string; duration: number; errors: Array<{ message?: string }>; annotations?: Array<{ type: string; description?: string }> }> }>;
 }
 interface JsonSuite {
   specs?: JsonSpec[];
@@ -103,6 +105,7 @@ export async function runSuite(target: SuiteTarget | undefined, options: RunOpti
           tests.push({
             title: spec.title,
             status: last?.status ?? 'skipped',
+            duration: last?.duration ?? 0,
             requirement: spec.title.match(ID_IN_TITLE)?.[1],
             annotations: [...t.annotations, ...(last?.annotations ?? [])],
             errors: (last?.errors ?? []).map((e) => e.message ?? ''),
