@@ -6,8 +6,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { PROJECT_ROOT } from '../../fixtures/reference-server/python-env';
 
-export const ROOT = path.resolve(__dirname, '..', '..');
+export const ROOT = PROJECT_ROOT;
 
 export interface SuiteTarget {
   baseURL: string;

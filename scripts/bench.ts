@@ -1,0 +1,190 @@
+/**
+ * `npm run bench`: what the suite costs and what it catches, beside Schemathesis, on the same
+ * reference server in one run on this machine. Writes bench-results/bench.json and bench.md.
+ *
+ * - reference-server start, cold (migrating a new database) and warm (copying the template);
+ * - the full default profile: wall, CPU of the suite's processes, requests, schema loading and
+ *   compilation, validation time, and the floor (the longest chain of waits the suite must make:
+ *   its longest test, or the server time of its requests spread over the server's cores);
+ * - Schemathesis with its default checks over the same operations;
+ * - every fault-injection case of test/faults/ through both tools: who caught it.
+ * BENCH_FAULTS=0 skips the fault comparison; BENCH_ST_EXAMPLES sets Schemathesis' examples per
+ * operation in the fault runs (default 20, to keep the comparison within minutes).
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import path from 'node:path';
+import { startReferenceServer, type ReferenceServer } from '../fixtures/reference-server/launcher';
+import { PROJECT_ROOT } from '../fixtures/reference-server/python-env';
+import { startFaultProxy } from '../test/harness/fault-proxy';
+import type { FaultCase } from '../test/harness/fault-cases';
+import { runSuite, type SuiteRun } from '../test/harness/run-suite';
+import { ensureSchemathesis, runSchemathesis, type SchemathesisRun } from './bench-schemathesis';
+
+const OUT = path.join(PROJECT_ROOT, 'bench-results');
+const progress = (m: string) => console.log(`[bench] ${m}`);
+const s = (ms: number) => Number((ms / 1000).toFixed(1));
+
+/** CPU seconds of waited-for child processes (the suite runner and its workers), from /proc. */
+function childCpuSeconds(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
+function annotationSum(run: SuiteRun, type: string): number {
+  return run.tests.reduce((sum, t) => sum + t.annotations.filter((a) => a.type === type).reduce((x, a) => x + Number(a.description ?? 0), 0), 0);
+}
+
+async function timedStart(coldHome?: string): Promise<{ server: ReferenceServer; ms: number }> {
+  if (coldHome) process.env.ZC_TEMPLATE_HOME = coldHome;
+  const t0 = performance.now();
+  const server = await startReferenceServer(progress);
+  delete process.env.ZC_TEMPLATE_HOME;
+  return { server, ms: performance.now() - t0 };
+}
+
+async function suiteProfile(server: ReferenceServer) {
+  const benchFile = path.join(mkdtempSync(path.join(tmpdir(), 'zc-bench-')), 'bench.jsonl');
+  writeFileSync(benchFile, '');
+  const cpu0 = childCpuSeconds();
+  const t0 = performance.now();
+  const run = await runSuite(server, { env: { ZC_BENCH_FILE: benchFile } });
+  const wallMs = performance.now() - t0;
+  const cpuSeconds = childCpuSeconds() - cpu0;
+  const lines = readFileSync(benchFile, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>);
+  rmSync(path.dirname(benchFile), { recursive: true, force: true });
+  const workers = lines.filter((l) => l.worker).map((l) => l.worker as { setupMs: number; compileMs: number; compiled: number });
+  const requestMs = annotationSum(run, '_request_ms');
+  const longest = [...run.tests].sort((a, b) => b.duration - a.duration)[0];
+  // The server is one process on a 2-core machine: its requests cannot take less than their sum over 2 cores.
+  const serverCores = Math.min(2, cpus().length);
+  const floorMs = Math.max(longest?.duration ?? 0, requestMs / serverCores);
+  const counts: Record<string, number> = {};
+  run.tests.forEach((t) => (counts[t.status] = (counts[t.status] ?? 0) + 1));
+  return {
+    exitCode: run.exitCode,
+    tests: counts,
+    wallMs,
+    cpuSeconds,
+    requests: annotationSum(run, '_requests'),
+    serverMs: requestMs,
+    validateMs: annotationSum(run, '_validate_ms'),
+    documentMs: lines.find((l) => l.documentMs !== undefined)?.documentMs as number | undefined,
+    workers,
+    longestTest: longest ? { title: longest.title, ms: longest.duration } : undefined,
+    floorMs,
+  };
+}
+
+function loadFaults(): FaultCase[] {
+  const dir = path.join(__dirname, '..', 'test', 'faults');
+  return readdirSync(dir)
+    .filter((f) => /\.faults\.(js|ts)$/.test(f))
+    .sort()
+    .flatMap((f) => (require(path.join(dir, f)) as { faults: FaultCase[] }).faults);
+}
+
+async function adminToken(server: ReferenceServer): Promise<string> {
+  const res = await fetch(`${server.baseURL}/api/v1/login`, { method: 'POST', body: new URLSearchParams({ username: server.username, password: server.password }) });
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+async function main(): Promise<void> {
+  mkdirSync(OUT, { recursive: true });
+  const coldHome = mkdtempSync(path.join(tmpdir(), 'zc-cold-'));
+  progress('cold start: a new database, migrated');
+  const cold = await timedStart(coldHome);
+  await cold.server.stop();
+  rmSync(coldHome, { recursive: true, force: true });
+  progress('warm start: the migrated template copied');
+  const warm = await timedStart();
+  const server = warm.server;
+  try {
+    progress('the full default profile of the suite');
+    const suite = await suiteProfile(server);
+    progress(`suite: ${s(suite.wallMs)} s wall, ${suite.requests} requests`);
+
+    await ensureSchemathesis(progress);
+    const token = await adminToken(server);
+    const baseline = path.join(mkdtempSync(path.join(tmpdir(), 'zc-st-baseline-')), 'baseline.json');
+    progress('Schemathesis, default checks, same operations');
+    const st = await runSchemathesis({ baseURL: server.baseURL, token, baseline, updateBaseline: true });
+    progress(`Schemathesis: ${s(st.wallMs)} s wall, ${st.requests} requests, exit ${st.exitCode}`);
+
+    const faults: Array<{ breaks: string; fault: string; suite: boolean; schemathesis: boolean; stRequests: number }> = [];
+    if (process.env.BENCH_FAULTS !== '0') {
+      const examples = Number(process.env.BENCH_ST_EXAMPLES ?? 20);
+      for (const c of loadFaults()) {
+        const proxy = await startFaultProxy(server.baseURL, c.proxy);
+        try {
+          const run = await runSuite({ ...server, baseURL: proxy.baseURL }, { grep: c.grep ?? c.breaks, env: c.env });
+          const suiteCaught = (c.expect ?? 'fail') === 'fail' ? run.exitCode === 1 && run.failedRequirements.has(c.breaks) : run.findings.has(c.breaks);
+          const stRun: SchemathesisRun = await runSchemathesis({ baseURL: proxy.baseURL, token: await adminToken(server), baseline, maxExamples: examples });
+          faults.push({ breaks: c.breaks, fault: c.fault, suite: suiteCaught, schemathesis: stRun.exitCode !== 0, stRequests: stRun.requests });
+          progress(`${c.breaks} (${c.fault}): suite ${suiteCaught ? 'caught' : 'missed'}, Schemathesis ${stRun.exitCode !== 0 ? 'caught' : 'missed'}`);
+        } finally {
+          await proxy.close();
+        }
+      }
+    }
+
+    const result = {
+      date: new Date().toISOString(),
+      machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+      referenceServer: { coldStartS: s(cold.ms), warmStartS: s(warm.ms), coldTimings: cold.server.timings, warmTimings: warm.server.timings },
+      suite: {
+        ...suite,
+        wallS: s(suite.wallMs),
+        floorS: s(suite.floorMs),
+        wallToFloor: Number((suite.wallMs / suite.floorMs).toFixed(2)),
+        overheadFraction: Number(((suite.validateMs + suite.workers.reduce((x, w) => x + w.setupMs + w.compileMs, 0)) / suite.wallMs).toFixed(3)),
+      },
+      schemathesis: { wallS: s(st.wallMs), requests: st.requests, exitCode: st.exitCode, failuresOnReferenceServer: st.failures },
+      faults,
+    };
+    writeFileSync(path.join(OUT, 'bench.json'), `${JSON.stringify(result, null, 2)}\n`);
+    writeFileSync(path.join(OUT, 'bench.md'), markdown(result));
+    console.log(markdown(result));
+  } finally {
+    await server.stop();
+  }
+}
+
+function markdown(r: any): string {
+  const caught = (k: 'suite' | 'schemathesis') => r.faults.filter((f: any) => f[k]).length;
+  const lines = [
+    `# Benchmark, ${r.date.slice(0, 10)} (${r.machine.cores} cores, ${r.machine.memoryGiB} GiB, Node ${r.machine.node})`,
+    '',
+    '| measure | value |',
+    '|---|---|',
+    `| reference server start, cold (new database, migrated) | ${r.referenceServer.coldStartS} s |`,
+    `| reference server start, warm (template copied) | ${r.referenceServer.warmStartS} s |`,
+    `| suite, full default profile: wall | ${r.suite.wallS} s (${Object.entries(r.suite.tests).map(([k, v]) => `${v} ${k}`).join(', ')}) |`,
+    `| suite: CPU of its processes | ${r.suite.cpuSeconds.toFixed(1)} s |`,
+    `| suite: requests sent | ${r.suite.requests} |`,
+    `| suite: server time of its requests (sum) | ${s(r.suite.serverMs)} s |`,
+    `| suite: OpenAPI fetch + validation (once) | ${r.suite.documentMs?.toFixed(0)} ms |`,
+    `| suite: schema compilation (all workers) | ${r.suite.workers.reduce((x: number, w: any) => x + w.compileMs, 0).toFixed(0)} ms for ${r.suite.workers.reduce((x: number, w: any) => x + w.compiled, 0)} validators |`,
+    `| suite: response validation (sum) | ${r.suite.validateMs.toFixed(0)} ms |`,
+    `| suite overhead (validation, schema setup) / wall | ${(r.suite.overheadFraction * 100).toFixed(1)} % |`,
+    `| floor: longest test (${r.suite.longestTest?.title ?? '-'}) or server time / 2 cores | ${r.suite.floorS} s |`,
+    `| wall / floor | ${r.suite.wallToFloor} |`,
+    `| Schemathesis ${'4.32.5'}, default checks, same operations: wall | ${r.schemathesis.wallS} s |`,
+    `| Schemathesis: requests sent | ${r.schemathesis.requests} |`,
+    `| Schemathesis: failures on the unmodified reference server | ${r.schemathesis.failuresOnReferenceServer.join('; ') || 'none'} |`,
+    `| faults caught, suite | ${caught('suite')} / ${r.faults.length} |`,
+    `| faults caught, Schemathesis | ${caught('schemathesis')} / ${r.faults.length} |`,
+    '',
+  ];
+  if (r.faults.length) {
+    lines.push('| requirement | fault | suite | Schemathesis |', '|---|---|---|---|');
+    for (const f of r.faults) lines.push(`| ${f.breaks} | ${f.fault} | ${f.suite ? 'caught' : 'missed'} | ${f.schemathesis ? 'caught' : 'missed'} |`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
