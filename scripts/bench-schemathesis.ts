@@ -46,7 +46,7 @@ export interface SchemathesisOptions {
 
 export async function runSchemathesis(o: SchemathesisOptions): Promise<SchemathesisRun> {
   const reportDir = mkdtempSync(path.join(tmpdir(), 'zc-st-'));
-  const args = ['run', `${o.baseURL}/openapi.json`, '--include-path-regex', SURFACE, '--seed', '1', '--report', 'ndjson', '--report-dir', reportDir, '--workers', '2'];
+  const args = ['run', `${o.baseURL}/openapi.json`, '--include-path-regex', SURFACE, '--seed', '1', '--report', 'ndjson', '--report-dir', reportDir, '--workers', '2', '--generation-database', ':memory:'];
   // The token goes in a header Schemathesis filters from its own output; never into ours.
   args.push('-H', `Authorization: Bearer ${o.token}`);
   if (o.maxExamples) args.push('--max-examples', String(o.maxExamples));
