@@ -11,14 +11,25 @@ export { REQUIREMENTS, requirement, isRequirementId, type RequirementId, type Le
 
 export const REQUIREMENT_ANNOTATION = 'requirement';
 
-/** `also`: further requirements the same test checks on the way (e.g. a SHOULD header on a 401). */
-export function req(id: RequirementId, title: string, options: { also?: RequirementId[]; tags?: string[] } = {}): [string, TestDetails] {
+/** Tag of tests that create, change or delete something on the target (service accounts, keys,
+ * users): `--grep-invert @writes` is the read-only profile (docs/ci.md). */
+export const WRITES_TAG = '@writes';
+
+/** Checked by the validating client on every response rather than by a test of their own: each test
+ * that sends requests checks them (fixtures/api-client.ts names them in a ContractViolation). */
+export const CONTRACT_REQUIREMENTS = ['OAS-OPERATION', 'OAS-STATUS', 'OAS-CONTENT-TYPE', 'OAS-SCHEMA'] as const satisfies readonly RequirementId[];
+
+/**
+ * `also`: further requirements the same test checks on the way (e.g. a SHOULD header on a 401).
+ * `writes`: the test changes the target (see WRITES_TAG); every test that uses `resources` does.
+ */
+export function req(id: RequirementId, title: string, options: { also?: RequirementId[]; tags?: string[]; writes?: boolean } = {}): [string, TestDetails] {
   const ids = [id, ...(options.also ?? [])];
   const main = requirement(id);
   return [
     `${id} ${title}`,
     {
-      tag: [`@${main.level.toLowerCase()}`, `@${main.area}`, ...(options.tags ?? [])],
+      tag: [`@${main.level.toLowerCase()}`, `@${main.area}`, ...(options.writes ? [WRITES_TAG] : []), ...(options.tags ?? [])],
       annotation: ids.map((rid) => {
         const r = requirement(rid);
         return { type: REQUIREMENT_ANNOTATION, description: `${rid} (${r.level}): ${r.title}. Source: ${r.source}` };
