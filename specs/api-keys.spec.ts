@@ -38,7 +38,7 @@ async function expectRefused(api: ApiClient, credential: Credential, what: strin
   expect(res.text, `${what}: a refusal carries no token`).not.toMatch(/access_token"\s*:\s*"/);
 }
 
-test(...req('APIKEY-SHOWN-ONCE', 'the key is in the create and rotate answers only, never in get or list'), async ({ api, admin, resources }) => {
+test(...req('APIKEY-SHOWN-ONCE', 'the key is in the create and rotate answers only, never in get or list', { writes: true }), async ({ api, admin, resources }) => {
   const { sa, key } = await resources.serviceAccountWithKey();
   expect(key.value, 'the create answer carries the plaintext key in body.key').toMatch(/^ZEN(PRO)?KEY_\S+$/);
   const rotated = await resources.rotateKey(key);
@@ -68,7 +68,7 @@ test(...req('APIKEY-SHOWN-ONCE', 'the key is in the create and rotate answers on
   }
 });
 
-test(...req('APIKEY-LAST-LOGIN', 'logging in with the key sets its last_login'), async ({ api, admin, resources }) => {
+test(...req('APIKEY-LAST-LOGIN', 'logging in with the key sets its last_login', { writes: true }), async ({ api, admin, resources }) => {
   const { sa, key } = await resources.serviceAccountWithKey();
   const getKey = async () => {
     const res = await api.get(`${keysPath(sa.id)}/${key.id}`, { token: admin.token, params: { hydrate: true } });
@@ -85,14 +85,14 @@ test(...req('APIKEY-LAST-LOGIN', 'logging in with the key sets its last_login'),
   expect(utc(after.metadata.last_login!), `last_login ${after.metadata.last_login} is not before the key's creation ${after.body.created}`).toBeGreaterThanOrEqual(utc(after.body.created));
 });
 
-test(...req('APIKEY-ROTATE', 'rotating with retain period 0 refuses the old key at once and accepts the new one'), async ({ api, resources }) => {
+test(...req('APIKEY-ROTATE', 'rotating with retain period 0 refuses the old key at once and accepts the new one', { writes: true }), async ({ api, resources }) => {
   const { sa, key } = await resources.serviceAccountWithKey();
   const rotated = await resources.rotateKey(key, 0);
   await expectRefused(api, { key: key.value }, 'login with the old key right after rotating with retain period 0');
   await expectAccepted(api, sa, { key: rotated.value }, 'login with the new key');
 });
 
-test(...req('APIKEY-ROTATE-RETAIN', 'within the retain period both keys work; a second rotation keeps only the previous key'), async ({ api, admin, resources }) => {
+test(...req('APIKEY-ROTATE-RETAIN', 'within the retain period both keys work; a second rotation keeps only the previous key', { writes: true }), async ({ api, admin, resources }) => {
   const { sa, key: first } = await resources.serviceAccountWithKey();
   const second = await resources.rotateKey(first, 5);
   await expectAccepted(api, sa, { key: first.value }, 'login with the first key within the 5-minute retain period');
@@ -107,7 +107,7 @@ test(...req('APIKEY-ROTATE-RETAIN', 'within the retain period both keys work; a 
 });
 
 test(
-  ...req('APIKEY-TOKEN-GENERATION', 'tokens of a rotated-out key generation are refused, unless it is the previous one within the retain period (zenml#5025; servers without a key_gen claim keep them)'),
+  ...req('APIKEY-TOKEN-GENERATION', 'tokens of a rotated-out key generation are refused, unless it is the previous one within the retain period (zenml#5025; servers without a key_gen claim keep them)', { writes: true }),
   async ({ api, resources }, testInfo) => {
     const { sa, key: first } = await resources.serviceAccountWithKey();
     const t1 = await expectAccepted(api, sa, { key: first.value }, 'login with the first key');
@@ -143,7 +143,7 @@ test(
   },
 );
 
-test(...req('APIKEY-DEACTIVATE', 'a deactivated key, or a key of a deactivated service account, and its tokens are refused; reactivation restores them'), async ({ api, resources }) => {
+test(...req('APIKEY-DEACTIVATE', 'a deactivated key, or a key of a deactivated service account, and its tokens are refused; reactivation restores them', { writes: true }), async ({ api, resources }) => {
   const { sa, key } = await resources.serviceAccountWithKey();
   const token = await expectAccepted(api, sa, { key: key.value }, 'login with the key');
   const toggles: Array<[string, (active: boolean) => Promise<void>]> = [
@@ -160,7 +160,7 @@ test(...req('APIKEY-DEACTIVATE', 'a deactivated key, or a key of a deactivated s
   }
 });
 
-test(...req('APIKEY-DELETE', 'a deleted key and its tokens are refused, also after a new key takes its name'), async ({ api, resources }) => {
+test(...req('APIKEY-DELETE', 'a deleted key and its tokens are refused, also after a new key takes its name', { writes: true }), async ({ api, resources }) => {
   const { sa, key } = await resources.serviceAccountWithKey();
   const token = await expectAccepted(api, sa, { key: key.value }, 'login with the key');
   await resources.deleteKey(key);
@@ -171,7 +171,7 @@ test(...req('APIKEY-DELETE', 'a deleted key and its tokens are refused, also aft
   await expectRefused(api, { bearer: token }, 'a token of the deleted key once a new key has its name');
 });
 
-test(...req('APIKEY-ADMIN-ONLY', 'a non-admin user and a service account cannot create service accounts or keys (403)'), async ({ api, admin, resources, sa: shared }) => {
+test(...req('APIKEY-ADMIN-ONLY', 'a non-admin user and a service account cannot create service accounts or keys (403)', { writes: true }), async ({ api, admin, resources, sa: shared }) => {
   const user = await resources.user();
   // Keys are attempted on an account of this test, so that one wrongly created goes with it.
   const target = await resources.serviceAccount();
@@ -194,7 +194,7 @@ test(...req('APIKEY-ADMIN-ONLY', 'a non-admin user and a service account cannot 
   }
 });
 
-test(...req('APIKEY-BEARER', 'the raw key works as a bearer where offered, and is refused once rotated out, deactivated or deleted'), async ({ api, resources }) => {
+test(...req('APIKEY-BEARER', 'the raw key works as a bearer where offered, and is refused once rotated out, deactivated or deleted', { writes: true }), async ({ api, resources }) => {
   const { sa, key } = await resources.serviceAccountWithKey();
   // A fresh, never-rotated key: a refusal here can only mean the server does not take keys as bearers.
   const fresh = await present(api, { bearer: key.value });
@@ -218,7 +218,7 @@ test(...req('APIKEY-BEARER', 'the raw key works as a bearer where offered, and i
  * from a format that never has them (ZenML's: see the annotation below). */
 const MAX_KEYS_FOR_CURL = 3;
 
-test(...req('APIKEY-DOC-CURL', 'the documented unencoded curl login works for a key containing + or /'), async ({ api, resources }, testInfo) => {
+test(...req('APIKEY-DOC-CURL', 'the documented unencoded curl login works for a key containing + or /', { writes: true }), async ({ api, resources }, testInfo) => {
   const sa = await resources.serviceAccount();
   let key = await resources.apiKey(sa.id);
   let created = 1;

@@ -166,7 +166,7 @@ for (const c of claimCases) {
   });
 }
 
-test(...req('BEARER-CLAIMS', 'a correctly signed token for a deleted service account answers 401'), async ({ api, admin, resources, target }) => {
+test(...req('BEARER-CLAIMS', 'a correctly signed token for a deleted service account answers 401', { writes: true }), async ({ api, admin, resources, target }) => {
   test.skip(!target.jwtSecret, NO_SECRET);
   const account = await resources.serviceAccount();
   const token = hmacSigned(admin.token, target.jwtSecret!, { edit: (c) => ({ ...fresh(c), sub: account.id }) });

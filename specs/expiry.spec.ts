@@ -110,7 +110,7 @@ test(...req('TOKEN-API-MAX', 'a lifetime of 8 days, above the documented maximum
   expect(res.text, 'a refused api_token request carries no token').not.toMatch(/eyJ[\w-]+\.[\w-]+\./);
 });
 
-test(...req('TOKEN-API-PERMISSIONS', "a service account's API token acts as the service account and cannot create a service account (403)"), async ({ api, sa, resources }) => {
+test(...req('TOKEN-API-PERMISSIONS', "a service account's API token acts as the service account and cannot create a service account (403)", { writes: true }), async ({ api, sa, resources }) => {
   const issued = await apiToken(api, sa.session.token);
   const me = await currentUser(api, issued.token);
   expect(me.status, `current-user with the service account's API token: expected 200, got ${me.status} ${excerpt(me.text)}`).toBe(200);

@@ -209,7 +209,7 @@ for (const c of badRequests) {
   });
 }
 
-test(...req('LOGIN-QUERY-CREDENTIALS', 'credentials in the query string do not log in (POST and GET, password and API key)', { also: ['LOGIN-NO-ECHO'] }), async ({ api, resources, sa }) => {
+test(...req('LOGIN-QUERY-CREDENTIALS', 'credentials in the query string do not log in (POST and GET, password and API key)', { also: ['LOGIN-NO-ECHO'], writes: true }), async ({ api, resources, sa }) => {
   // A throwaway user: credentials in a URL end up in access logs, so never the admin's.
   const user = await resources.user();
   const creds = { username: user.name, password: user.password };
