@@ -6,7 +6,7 @@
 import { test, expect } from '@playwright/test';
 import type { RequirementId } from '../../requirements';
 import { startFaultProxy, type Fault } from './fault-proxy';
-import { runSuite, summarize } from './run-suite';
+import { runSuite, summarize, type SuiteRun } from './run-suite';
 import { sharedServer } from './shared-server';
 
 export interface FaultCase {
@@ -22,13 +22,18 @@ export interface FaultCase {
   env?: Record<string, string>;
 }
 
-export function faultTests(cases: FaultCase[]): void {
+/** Further checks of a caught fault's run; `rerun` runs the same tests through the same proxy again
+ * with more environment (e.g. a replay seed). */
+export type FaultVerifier = (run: SuiteRun, rerun: (env: Record<string, string>) => Promise<SuiteRun>) => Promise<void>;
+
+export function faultTests(cases: Array<FaultCase & { verify?: FaultVerifier }>): void {
   for (const c of cases) {
     test(`${c.breaks} is caught: ${c.fault}`, async () => {
       const server = sharedServer();
       const proxy = await startFaultProxy(server.baseURL, c.proxy);
       try {
-        const run = await runSuite({ ...server, baseURL: proxy.baseURL }, { grep: c.grep ?? c.breaks, env: c.env });
+        const suite = (env?: Record<string, string>) => runSuite({ ...server, baseURL: proxy.baseURL }, { grep: c.grep ?? c.breaks, env: { ...c.env, ...env } });
+        const run = await suite();
         if ((c.expect ?? 'fail') === 'fail') {
           expect(run.exitCode, `the suite must fail on this fault\n${summarize(run)}`).toBe(1);
           expect([...run.failedRequirements], `the failure must name ${c.breaks}\n${summarize(run)}`).toContain(c.breaks);
@@ -36,6 +41,7 @@ export function faultTests(cases: FaultCase[]): void {
           expect(run.exitCode, `a SHOULD fault is a finding, not a failure\n${summarize(run)}`).toBe(0);
           expect([...run.findings], `the finding must name ${c.breaks}\n${summarize(run)}`).toContain(c.breaks);
         }
+        await c.verify?.(run, suite);
       } finally {
         await proxy.close();
       }
