@@ -112,52 +112,78 @@ async function main(): Promise<void> {
     progress(`Schemathesis: ${s(st.wallMs)} s wall, ${st.requests} requests, exit ${st.exitCode}`);
 
     const faults: Array<{ breaks: string; fault: string; suite: boolean; schemathesis: boolean }> = [];
+    const write = () => writeResults({ cold, warm, suite, st, faults });
     if (process.env.BENCH_FAULTS !== '0') {
-      // Schemathesis fails on the unmodified server too, and which failures it finds varies between
-      // runs: a fault counts as caught only by a failure that two clean runs with the same settings
-      // did not show (its baseline), and a fault-free proxy is the control row.
+      // Schemathesis fails on the unmodified server too, its runs change the server's state (it
+      // creates users and service accounts), and which failures it finds varies with that state. So
+      // each of its fault runs gets a fresh server, and a fault counts as caught only by a failure
+      // that two clean runs on fresh servers did not show (its baseline); a proxy that changes
+      // nothing is the control row.
       const examples = Number(process.env.BENCH_ST_EXAMPLES ?? 5);
       const baseline = path.join(mkdtempSync(path.join(tmpdir(), 'zc-st-baseline-')), 'baseline.json');
-      for (let i = 0; i < 2; i++) await runSchemathesis({ baseURL: server.baseURL, token, baseline, updateBaseline: true, maxExamples: examples });
+      const onFreshServer = async <T>(run: (fresh: ReferenceServer) => Promise<T>): Promise<T> => {
+        const fresh = await startReferenceServer(() => undefined);
+        try {
+          return await run(fresh);
+        } finally {
+          await fresh.stop();
+        }
+      };
+      for (let i = 0; i < 2; i++) {
+        await onFreshServer(async (fresh) => runSchemathesis({ baseURL: fresh.baseURL, token: await adminToken(fresh), baseline, updateBaseline: true, maxExamples: examples }));
+      }
       const all = loadFaults();
       // Default: the first fault of each requirement; BENCH_FAULTS=all runs every case.
       const chosen = process.env.BENCH_FAULTS === 'all' ? all : all.filter((c, i) => all.findIndex((d) => d.breaks === c.breaks) === i);
       const control: FaultCase = { breaks: 'OAS-SCHEMA', fault: 'control: no fault (the proxy changes nothing)', proxy: {}, grep: '@openapi' };
       for (const c of [control, ...chosen]) {
         const proxy = await startFaultProxy(server.baseURL, c.proxy);
+        let suiteCaught: boolean;
         try {
           const run = await runSuite({ ...server, baseURL: proxy.baseURL }, { grep: c.grep ?? c.breaks, env: c.env });
-          const suiteCaught =
+          suiteCaught =
             c === control ? run.exitCode !== 0 : (c.expect ?? 'fail') === 'fail' ? run.exitCode === 1 && run.failedRequirements.has(c.breaks) : run.findings.has(c.breaks);
-          const stRun: SchemathesisRun = await runSchemathesis({ baseURL: proxy.baseURL, token: await adminToken(server), baseline, maxExamples: examples });
-          faults.push({ breaks: c === control ? '(control)' : c.breaks, fault: c.fault, suite: suiteCaught, schemathesis: stRun.exitCode !== 0 });
-          progress(`${c.breaks} (${c.fault}): suite ${suiteCaught ? 'caught' : 'missed'}, Schemathesis ${stRun.exitCode !== 0 ? 'caught' : 'missed'}`);
         } finally {
           await proxy.close();
         }
+        const stCaught = await onFreshServer(async (fresh) => {
+          const stProxy = await startFaultProxy(fresh.baseURL, c.proxy);
+          try {
+            return (await runSchemathesis({ baseURL: stProxy.baseURL, token: await adminToken(fresh), baseline, maxExamples: examples })).exitCode !== 0;
+          } finally {
+            await stProxy.close();
+          }
+        });
+        faults.push({ breaks: c === control ? '(control)' : c.breaks, fault: c.fault, suite: suiteCaught, schemathesis: stCaught });
+        progress(`${c.breaks} (${c.fault}): suite ${suiteCaught ? 'caught' : 'missed'}, Schemathesis ${stCaught ? 'caught' : 'missed'}`);
+        write();
       }
     }
-
-    const result = {
-      date: new Date().toISOString(),
-      machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-      referenceServer: { coldStartS: s(cold.ms), warmStartS: s(warm.ms), coldTimings: cold.server.timings, warmTimings: warm.server.timings },
-      suite: {
-        ...suite,
-        wallS: s(suite.wallMs),
-        floorS: s(suite.floorMs),
-        wallToFloor: Number((suite.wallMs / suite.floorMs).toFixed(2)),
-        overheadFraction: Number(((suite.validateMs + suite.workers.reduce((x, w) => x + w.setupMs + w.compileMs, 0)) / suite.wallMs).toFixed(3)),
-      },
-      schemathesis: { wallS: s(st.wallMs), requests: st.requests, exitCode: st.exitCode, failuresOnReferenceServer: st.failures },
-      faults,
-    };
-    writeFileSync(path.join(OUT, 'bench.json'), `${JSON.stringify(result, null, 2)}\n`);
-    writeFileSync(path.join(OUT, 'bench.md'), markdown(result));
-    console.log(markdown(result));
+    console.log(write());
   } finally {
     await server.stop();
   }
+}
+
+function writeResults({ cold, warm, suite, st, faults }: { cold: { server: ReferenceServer; ms: number }; warm: { server: ReferenceServer; ms: number }; suite: Awaited<ReturnType<typeof suiteProfile>>; st: SchemathesisRun; faults: unknown[] }): string {
+  const result = {
+    date: new Date().toISOString(),
+    machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    referenceServer: { coldStartS: s(cold.ms), warmStartS: s(warm.ms), coldTimings: cold.server.timings, warmTimings: warm.server.timings },
+    suite: {
+      ...suite,
+      wallS: s(suite.wallMs),
+      floorS: s(suite.floorMs),
+      wallToFloor: Number((suite.wallMs / suite.floorMs).toFixed(2)),
+      overheadFraction: Number(((suite.validateMs + suite.workers.reduce((x, w) => x + w.setupMs + w.compileMs, 0)) / suite.wallMs).toFixed(3)),
+    },
+    schemathesis: { wallS: s(st.wallMs), requests: st.requests, exitCode: st.exitCode, failuresOnReferenceServer: st.failures },
+    faults,
+  };
+  writeFileSync(path.join(OUT, 'bench.json'), `${JSON.stringify(result, null, 2)}\n`);
+  const md = markdown(result);
+  writeFileSync(path.join(OUT, 'bench.md'), md);
+  return md;
 }
 
 function markdown(r: any): string {
