@@ -42,11 +42,15 @@ export interface SchemathesisOptions {
   baseline?: string;
   updateBaseline?: boolean;
   maxExamples?: number;
+  deterministic?: boolean;
 }
 
 export async function runSchemathesis(o: SchemathesisOptions): Promise<SchemathesisRun> {
   const reportDir = mkdtempSync(path.join(tmpdir(), 'zc-st-'));
-  const args = ['run', `${o.baseURL}/openapi.json`, '--include-path-regex', SURFACE, '--seed', '1', '--report', 'ndjson', '--report-dir', reportDir, '--workers', '2', '--generation-database', ':memory:'];
+  const args = ['run', `${o.baseURL}/openapi.json`, '--include-path-regex', SURFACE, '--seed', '1', '--report', 'ndjson', '--report-dir', reportDir];
+  // Deterministic runs (one worker, no random variation) find the same failures on the same server
+  // state, which the fault comparison needs; otherwise Schemathesis' defaults, without its example database.
+  args.push(...(o.deterministic ? ['--workers', '1', '--generation-deterministic'] : ['--generation-database', ':memory:']));
   // The token goes in a header Schemathesis filters from its own output; never into ours.
   args.push('-H', `Authorization: Bearer ${o.token}`);
   if (o.maxExamples) args.push('--max-examples', String(o.maxExamples));

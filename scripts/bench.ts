@@ -44,12 +44,12 @@ async function timedStart(coldHome?: string): Promise<{ server: ReferenceServer;
   return { server, ms: performance.now() - t0 };
 }
 
-async function suiteProfile(server: ReferenceServer) {
+async function suiteProfile(server: ReferenceServer, workerCount?: number) {
   const benchFile = path.join(mkdtempSync(path.join(tmpdir(), 'zc-bench-')), 'bench.jsonl');
   writeFileSync(benchFile, '');
   const cpu0 = childCpuSeconds();
   const t0 = performance.now();
-  const run = await runSuite(server, { env: { ZC_BENCH_FILE: benchFile } });
+  const run = await runSuite(server, { env: { ZC_BENCH_FILE: benchFile, ...(workerCount ? { ZC_WORKERS: String(workerCount) } : {}) } });
   const wallMs = performance.now() - t0;
   const cpuSeconds = childCpuSeconds() - cpu0;
   const lines = readFileSync(benchFile, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>);
@@ -57,9 +57,6 @@ async function suiteProfile(server: ReferenceServer) {
   const workers = lines.filter((l) => l.worker).map((l) => l.worker as { setupMs: number; compileMs: number; compiled: number });
   const requestMs = annotationSum(run, '_request_ms');
   const longest = [...run.tests].sort((a, b) => b.duration - a.duration)[0];
-  // The server is one process on a 2-core machine: its requests cannot take less than their sum over 2 cores.
-  const serverCores = Math.min(2, cpus().length);
-  const floorMs = Math.max(longest?.duration ?? 0, requestMs / serverCores);
   const counts: Record<string, number> = {};
   run.tests.forEach((t) => (counts[t.status] = (counts[t.status] ?? 0) + 1));
   return {
@@ -73,7 +70,6 @@ async function suiteProfile(server: ReferenceServer) {
     documentMs: lines.find((l) => l.documentMs !== undefined)?.documentMs as number | undefined,
     workers,
     longestTest: longest ? { title: longest.title, ms: longest.duration } : undefined,
-    floorMs,
   };
 }
 
@@ -101,8 +97,15 @@ async function main(): Promise<void> {
   const warm = await timedStart();
   const server = warm.server;
   try {
+    progress('the full default profile of the suite, one worker (its request times have no queueing: the server time)');
+    const serial = await suiteProfile(server, 1);
+    progress(`suite, 1 worker: ${s(serial.wallMs)} s wall`);
     progress('the full default profile of the suite');
-    const suite = await suiteProfile(server);
+    const profile = await suiteProfile(server);
+    // The floor: the longest chain of waits (the longest test) or the server's own time for the
+    // requests, spread over its cores (one uvicorn process, bcrypt in threads, on 2 cores).
+    const serverCores = Math.min(2, cpus().length);
+    const suite = { ...profile, serialWallMs: serial.wallMs, serverMs: serial.serverMs, floorMs: Math.max(profile.longestTest?.ms ?? 0, serial.serverMs / serverCores) };
     progress(`suite: ${s(suite.wallMs)} s wall, ${suite.requests} requests`);
 
     await ensureSchemathesis(progress);
@@ -117,8 +120,8 @@ async function main(): Promise<void> {
       // Schemathesis fails on the unmodified server too, its runs change the server's state (it
       // creates users and service accounts), and which failures it finds varies with that state. So
       // each of its fault runs gets a fresh server, and a fault counts as caught only by a failure
-      // that two clean runs on fresh servers did not show (its baseline); a proxy that changes
-      // nothing is the control row.
+      // that two clean deterministic runs on fresh servers did not show (its baseline); a proxy that
+      // changes nothing is the control row.
       const examples = Number(process.env.BENCH_ST_EXAMPLES ?? 5);
       const baseline = path.join(mkdtempSync(path.join(tmpdir(), 'zc-st-baseline-')), 'baseline.json');
       const onFreshServer = async <T>(run: (fresh: ReferenceServer) => Promise<T>): Promise<T> => {
@@ -130,7 +133,7 @@ async function main(): Promise<void> {
         }
       };
       for (let i = 0; i < 2; i++) {
-        await onFreshServer(async (fresh) => runSchemathesis({ baseURL: fresh.baseURL, token: await adminToken(fresh), baseline, updateBaseline: true, maxExamples: examples }));
+        await onFreshServer(async (fresh) => runSchemathesis({ baseURL: fresh.baseURL, token: await adminToken(fresh), baseline, updateBaseline: true, maxExamples: examples, deterministic: true }));
       }
       const all = loadFaults();
       // Default: the first fault of each requirement; BENCH_FAULTS=all runs every case.
@@ -149,7 +152,7 @@ async function main(): Promise<void> {
         const stCaught = await onFreshServer(async (fresh) => {
           const stProxy = await startFaultProxy(fresh.baseURL, c.proxy);
           try {
-            return (await runSchemathesis({ baseURL: stProxy.baseURL, token: await adminToken(fresh), baseline, maxExamples: examples })).exitCode !== 0;
+            return (await runSchemathesis({ baseURL: stProxy.baseURL, token: await adminToken(fresh), baseline, maxExamples: examples, deterministic: true })).exitCode !== 0;
           } finally {
             await stProxy.close();
           }
@@ -165,7 +168,7 @@ async function main(): Promise<void> {
   }
 }
 
-function writeResults({ cold, warm, suite, st, faults }: { cold: { server: ReferenceServer; ms: number }; warm: { server: ReferenceServer; ms: number }; suite: Awaited<ReturnType<typeof suiteProfile>>; st: SchemathesisRun; faults: unknown[] }): string {
+function writeResults({ cold, warm, suite, st, faults }: { cold: { server: ReferenceServer; ms: number }; warm: { server: ReferenceServer; ms: number }; suite: Awaited<ReturnType<typeof suiteProfile>> & { serialWallMs: number; floorMs: number }; st: SchemathesisRun; faults: unknown[] }): string {
   const result = {
     date: new Date().toISOString(),
     machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
@@ -199,8 +202,9 @@ function markdown(r: any): string {
     `| suite, full default profile: wall | ${r.suite.wallS} s (${Object.entries(r.suite.tests).map(([k, v]) => `${v} ${k}`).join(', ')}) |`,
     `| suite: CPU of its processes | ${r.suite.cpuSeconds.toFixed(1)} s |`,
     `| suite: requests sent | ${r.suite.requests} |`,
-    `| suite: server time of its requests (sum) | ${s(r.suite.serverMs)} s |`,
-    `| suite: OpenAPI fetch + validation (once) | ${r.suite.documentMs?.toFixed(0)} ms |`,
+    `| suite: server time of its requests (sum, from the 1-worker run) | ${s(r.suite.serverMs)} s |`,
+    `| suite with 1 worker instead of ${process.env.ZC_WORKERS ?? 3}: wall | ${s(r.suite.serialWallMs)} s |`,
+    `| suite: OpenAPI fetch (ZenML builds it on the first request) + validation (cached by digest) | ${r.suite.documentMs?.toFixed(0)} ms |`,
     `| suite: schema compilation (all workers) | ${r.suite.workers.reduce((x: number, w: any) => x + w.compileMs, 0).toFixed(0)} ms for ${r.suite.workers.reduce((x: number, w: any) => x + w.compiled, 0)} validators |`,
     `| suite: response validation (sum) | ${r.suite.validateMs.toFixed(0)} ms |`,
     `| suite overhead (validation, schema setup) / wall | ${(r.suite.overheadFraction * 100).toFixed(1)} % |`,
