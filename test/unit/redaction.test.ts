@@ -5,6 +5,8 @@
 import { expect, test } from '@playwright/test';
 import { redact, registerSecret } from '../../fixtures/redaction';
 
+// Deliberately fake test vectors: the JWT's signature is the text "signature-signature-signature" and the key's
+// id and secret are made up; neither was ever valid on any server.
 const JWT = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJlLXNpZ25hdHVyZS1zaWduYXR1cmU';
 const KEY = 'ZENKEY_eyJpZCI6IjE3MTJjZDUwIiwia2V5IjoiNTg1MjBkNmE3YWY5In0=';
 
