@@ -3,7 +3,7 @@
  * it: against the server's /openapi.json with the same admin token and its default checks, limited
  * to the operations this suite covers so that both tools test the same surface.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
@@ -33,12 +33,36 @@ export interface SchemathesisRun {
   requests: number;
   /** Failure codes and counts as Schemathesis printed them (e.g. "ST108 Response violates schema: 20"). */
   failures: string[];
+  /** With a baseline: the failures it does not hold. */
+  newFailures: NewFailure[];
+}
+
+/** A failure as Schemathesis identifies it in a baseline (operation is "METHOD /path/{template}"). */
+export interface NewFailure {
+  operation: string;
+  check: string;
+  failure: string;
+  signature: string;
+}
+
+interface BaselineEntry extends NewFailure {
+  id: string;
+  check: string;
+  failure: string;
+  signature: string;
+}
+
+function baselineEntries(file: string): BaselineEntry[] {
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { entries: BaselineEntry[] }).entries : [];
 }
 
 export interface SchemathesisOptions {
   baseURL: string;
   token: string;
-  /** Accepted failures: a run with it exits non-zero only for failures not in the file. */
+  /**
+   * Accepted failures: a run with it exits non-zero only for failures not in the file. The file is
+   * only changed with updateBaseline; otherwise the run records into a copy to name its new failures.
+   */
   baseline?: string;
   updateBaseline?: boolean;
   maxExamples?: number;
@@ -54,8 +78,10 @@ export async function runSchemathesis(o: SchemathesisOptions): Promise<Schemathe
   // The token goes in a header Schemathesis filters from its own output; never into ours.
   args.push('-H', `Authorization: Bearer ${o.token}`);
   if (o.maxExamples) args.push('--max-examples', String(o.maxExamples));
-  if (o.baseline) args.push('--baseline', o.baseline);
-  if (o.updateBaseline) args.push('--baseline-update');
+  const recordInto = o.baseline && !o.updateBaseline ? path.join(reportDir, 'baseline.json') : o.baseline;
+  if (o.baseline && recordInto && recordInto !== o.baseline && existsSync(o.baseline)) copyFileSync(o.baseline, recordInto);
+  const known = new Set(o.baseline ? baselineEntries(o.baseline).map((e) => e.id) : []);
+  if (recordInto) args.push('--baseline', recordInto, '--baseline-update');
   const started = performance.now();
   const { code, output } = await new Promise<{ code: number; output: string }>((resolve) => {
     const child = spawn(ST, args, { env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_TELEMETRY: 'false' }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -65,8 +91,13 @@ export async function runSchemathesis(o: SchemathesisOptions): Promise<Schemathe
     child.on('close', (c) => resolve({ code: c ?? -1, output: out }));
   });
   const wallMs = performance.now() - started;
+  const newFailures = recordInto
+    ? baselineEntries(recordInto)
+        .filter((e) => !known.has(e.id))
+        .map(({ operation, check, failure, signature }) => ({ operation, check, failure, signature }))
+    : [];
   let requests = 0;
-  for (const file of readdirSync(reportDir)) {
+  for (const file of readdirSync(reportDir).filter((f) => f.endsWith('.ndjson'))) {
     for (const line of readFileSync(path.join(reportDir, file), 'utf8').split('\n')) {
       if (!line.includes('"ScenarioFinished"')) continue;
       requests += Object.keys((JSON.parse(line) as { ScenarioFinished: { recorder?: { interactions?: object } } }).ScenarioFinished.recorder?.interactions ?? {}).length;
@@ -74,5 +105,5 @@ export async function runSchemathesis(o: SchemathesisOptions): Promise<Schemathe
   }
   rmSync(reportDir, { recursive: true, force: true });
   const failures = [...output.matchAll(/❌ (ST\d+ [^\n]+)/g)].map((m) => m[1]!.trim());
-  return { exitCode: code, wallMs, requests, failures };
+  return { exitCode: code, wallMs, requests, failures, newFailures };
 }

@@ -7,10 +7,11 @@
  *   compilation, validation time, and the floor (the longest chain of waits the suite must make:
  *   its longest test, or the server time of its requests spread over the server's cores);
  * - Schemathesis with its default checks over the same operations;
- * - every fault-injection case of test/faults/ through both tools: who caught it.
+ * - fault-injection cases of test/faults/ through both tools: who caught it.
  * BENCH_FAULTS=0 skips the fault comparison, BENCH_FAULTS=all runs every fault case (default: the
  * first of each requirement); BENCH_ST_EXAMPLES sets Schemathesis' examples per operation in the
- * fault runs (default 5, to keep the comparison within minutes).
+ * fault runs (default 5, to keep the comparison under an hour); BENCH_ST_ROUNDS bounds the runs that
+ * build its baseline (default 8).
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -91,6 +92,96 @@ async function adminToken(server: ReferenceServer): Promise<string> {
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
+interface FaultRow {
+  breaks: string;
+  fault: string;
+  suite: boolean;
+  schemathesis: boolean;
+  /** Schemathesis' failures beyond its baseline on an operation whose exchanges the fault changed: the catch. */
+  schemathesisOnFault: string[];
+  /** Its failures beyond the baseline elsewhere: the fault changed what it explored, not what it checked. */
+  schemathesisElsewhere: string[];
+}
+
+interface BaselineRounds {
+  rounds: number;
+  entries: number;
+  requests: number;
+}
+
+/** Runs on a fresh reference server (Schemathesis changes its state), stopped afterwards. */
+async function onFreshServer<T>(run: (fresh: ReferenceServer) => Promise<T>): Promise<T> {
+  const fresh = await startReferenceServer(() => undefined);
+  try {
+    // ZenML builds its OpenAPI document on the first request (seconds); Schemathesis gives up
+    // loading a document after 10 s, so the build must not count against it.
+    await fetch(`${fresh.baseURL}/openapi.json`);
+    return await run(fresh);
+  } finally {
+    await fresh.stop();
+  }
+}
+
+/** One deterministic Schemathesis run on a fresh server behind a fault proxy (a no-op one for `{}`). */
+function schemathesisThrough(fault: FaultCase['proxy'], options: { baseline: string; updateBaseline?: boolean; examples: number }): Promise<{ run: SchemathesisRun; altered: string[] }> {
+  return onFreshServer(async (fresh) => {
+    const proxy = await startFaultProxy(fresh.baseURL, fault);
+    try {
+      const run = await runSchemathesis({ baseURL: proxy.baseURL, token: await adminToken(fresh), baseline: options.baseline, updateBaseline: options.updateBaseline, maxExamples: options.examples, deterministic: true });
+      // Exit 1: failures beyond the baseline; any other non-zero exit is Schemathesis' own error.
+      if (run.exitCode !== 0 && run.exitCode !== 1) throw new Error(`Schemathesis exited with ${run.exitCode}`);
+      return { run, altered: proxy.altered() };
+    } finally {
+      await proxy.close();
+    }
+  });
+}
+
+async function convergeBaseline(baseline: string, examples: number): Promise<BaselineRounds> {
+  const maxRounds = Number(process.env.BENCH_ST_ROUNDS ?? 8);
+  for (let round = 1; round <= maxRounds; round++) {
+    const { run } = await schemathesisThrough({}, { baseline, updateBaseline: true, examples });
+    progress(`Schemathesis baseline, round ${round}: ${run.requests} requests, ${run.newFailures.length} new failure kinds`);
+    if (run.exitCode === 0) return { rounds: round, entries: (JSON.parse(readFileSync(baseline, 'utf8')) as { entries: unknown[] }).entries.length, requests: run.requests };
+  }
+  throw new Error(`Schemathesis' baseline still grew after ${maxRounds} rounds (BENCH_ST_ROUNDS): its per-fault results would be noise`);
+}
+
+/** Whether an exchange ("GET /api/v1/users/abc") is a call of an operation ("GET /api/v1/users/{user_id}"). */
+function isCallOf(operation: string, exchange: string): boolean {
+  const pattern = operation.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+');
+  return new RegExp(`^${pattern}$`).test(exchange);
+}
+
+async function suiteCatches(server: ReferenceServer, c: FaultCase, isControl: boolean): Promise<boolean> {
+  const proxy = await startFaultProxy(server.baseURL, c.proxy);
+  try {
+    const run = await runSuite({ ...server, baseURL: proxy.baseURL }, { grep: c.grep ?? c.breaks, env: c.env });
+    if (isControl) return run.exitCode !== 0;
+    const named = (c.expect ?? 'fail') === 'fail' ? run.exitCode === 1 && run.failedRequirements.has(c.breaks) : run.findings.has(c.breaks);
+    return named && proxy.altered().length > 0;
+  } finally {
+    await proxy.close();
+  }
+}
+
+async function schemathesisCatches(c: FaultCase, baseline: string, examples: number): Promise<Pick<FaultRow, 'schemathesisOnFault' | 'schemathesisElsewhere'>> {
+  let result: Awaited<ReturnType<typeof schemathesisThrough>>;
+  try {
+    result = await schemathesisThrough(c.proxy, { baseline, examples });
+  } catch (e) {
+    throw new Error(`Schemathesis on the fault "${c.fault}": ${(e as Error).message}`);
+  }
+  const touched = new Set(result.altered);
+  const rows: Pick<FaultRow, 'schemathesisOnFault' | 'schemathesisElsewhere'> = { schemathesisOnFault: [], schemathesisElsewhere: [] };
+  for (const f of result.run.newFailures) {
+    const line = `${f.operation}: ${f.check} (${f.failure}${f.signature ? ` ${f.signature}` : ''})`;
+    const onFault = [...touched].some((x) => isCallOf(f.operation, x));
+    (onFault ? rows.schemathesisOnFault : rows.schemathesisElsewhere).push(line);
+  }
+  return rows;
+}
+
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   const coldHome = mkdtempSync(path.join(tmpdir(), 'zc-cold-'));
@@ -119,67 +210,29 @@ async function main(): Promise<void> {
     const st = await runSchemathesis({ baseURL: server.baseURL, token });
     progress(`Schemathesis: ${s(st.wallMs)} s wall, ${st.requests} requests, exit ${st.exitCode}`);
 
-    const faults: Array<{ breaks: string; fault: string; suite: boolean; schemathesis: boolean }> = [];
-    const write = () => writeResults({ cold, warm, suite, st, faults });
+    const faults: FaultRow[] = [];
+    let stBaseline: BaselineRounds | undefined;
+    const write = () => writeResults({ cold, warm, suite, st, stBaseline, faults });
     if (process.env.BENCH_FAULTS !== '0') {
-      // Schemathesis fails on the unmodified server too, its runs change the server's state (it
-      // creates users and service accounts), and which failures it finds varies with that state. So
-      // each of its fault runs gets a fresh server, and a fault counts as caught only by a failure
-      // that two clean deterministic runs on fresh servers did not show (its baseline); the control row
-      // checks that a proxy that changes nothing is not counted as a fault.
       const examples = Number(process.env.BENCH_ST_EXAMPLES ?? 5);
       const baseline = path.join(mkdtempSync(path.join(tmpdir(), 'zc-st-baseline-')), 'baseline.json');
-      const onFreshServer = async <T>(run: (fresh: ReferenceServer) => Promise<T>): Promise<T> => {
-        const fresh = await startReferenceServer(() => undefined);
-        // ZenML builds its OpenAPI document on the first request (seconds); Schemathesis gives up
-        // loading a document after 10 s, so the build must not count against it.
-        await fetch(`${fresh.baseURL}/openapi.json`);
-        try {
-          return await run(fresh);
-        } finally {
-          await fresh.stop();
-        }
-      };
-      // Through a proxy that changes nothing: Schemathesis reports some failures through any proxy that
-      // it does not report directly (e.g. Allow-header checks on OPTIONS), so the baseline is taken
-      // the way the faults are measured.
-      for (let i = 0; i < 2; i++) {
-        await onFreshServer(async (fresh) => {
-          const noop = await startFaultProxy(fresh.baseURL, {});
-          try {
-            return await runSchemathesis({ baseURL: noop.baseURL, token: await adminToken(fresh), baseline, updateBaseline: true, maxExamples: examples, deterministic: true });
-          } finally {
-            await noop.close();
-          }
-        });
-      }
+      // Schemathesis stops exploring an operation at its first new failure, and a baseline lets it go
+      // past the failures it holds, so each run with a fuller baseline reaches further and finds more.
+      // The baseline is complete when a run with it finds nothing new; only then can a fault run's new
+      // failure be laid at the fault's door (the control row checks exactly that).
+      stBaseline = await convergeBaseline(baseline, examples);
+      write();
       const all = loadFaults();
       // Default: the first fault of each requirement; BENCH_FAULTS=all runs every case.
       const chosen = process.env.BENCH_FAULTS === 'all' ? all : all.filter((c, i) => all.findIndex((d) => d.breaks === c.breaks) === i);
       const control: FaultCase = { breaks: 'OAS-SCHEMA', fault: 'control: no fault (the proxy changes nothing)', proxy: {}, grep: '@openapi' };
       for (const c of [control, ...chosen]) {
-        const proxy = await startFaultProxy(server.baseURL, c.proxy);
-        let suiteCaught: boolean;
-        try {
-          const run = await runSuite({ ...server, baseURL: proxy.baseURL }, { grep: c.grep ?? c.breaks, env: c.env });
-          suiteCaught =
-            c === control ? run.exitCode !== 0 : (c.expect ?? 'fail') === 'fail' ? run.exitCode === 1 && run.failedRequirements.has(c.breaks) : run.findings.has(c.breaks);
-        } finally {
-          await proxy.close();
-        }
-        const stCaught = await onFreshServer(async (fresh) => {
-          const stProxy = await startFaultProxy(fresh.baseURL, c.proxy);
-          try {
-            // Exit 1: failures beyond the baseline; any other non-zero exit is Schemathesis' own error.
-            const code = (await runSchemathesis({ baseURL: stProxy.baseURL, token: await adminToken(fresh), baseline, maxExamples: examples, deterministic: true })).exitCode;
-            if (code !== 0 && code !== 1) throw new Error(`Schemathesis exited with ${code} on the fault "${c.fault}"`);
-            return code === 1;
-          } finally {
-            await stProxy.close();
-          }
-        });
-        faults.push({ breaks: c === control ? '(control)' : c.breaks, fault: c.fault, suite: suiteCaught, schemathesis: stCaught });
-        progress(`${c.breaks} (${c.fault}): suite ${suiteCaught ? 'caught' : 'missed'}, Schemathesis ${stCaught ? 'caught' : 'missed'}`);
+        // The two tools work on separate servers, so their runs overlap.
+        const [suiteCaught, stRun] = await Promise.all([suiteCatches(server, c, c === control), schemathesisCatches(c, baseline, examples)]);
+        // On the control any new failure is noise, wherever it is.
+        const stCaught = c === control ? stRun.schemathesisElsewhere.length > 0 : stRun.schemathesisOnFault.length > 0;
+        faults.push({ breaks: c === control ? '(control)' : c.breaks, fault: c.fault, suite: suiteCaught, schemathesis: stCaught, ...stRun });
+        progress(`${c.breaks} (${c.fault}): suite ${suiteCaught ? 'caught' : 'missed'}, Schemathesis ${stCaught ? 'caught' : 'missed'}${stRun.schemathesisElsewhere.length ? ` (${stRun.schemathesisElsewhere.length} new failures elsewhere)` : ''}`);
         write();
       }
     }
@@ -189,7 +242,7 @@ async function main(): Promise<void> {
   }
 }
 
-function writeResults({ cold, warm, suite, st, faults }: { cold: { server: ReferenceServer; ms: number }; warm: { server: ReferenceServer; ms: number }; suite: Awaited<ReturnType<typeof suiteProfile>> & { serialWallMs: number; floorMs: number }; st: SchemathesisRun; faults: unknown[] }): string {
+function writeResults({ cold, warm, suite, st, stBaseline, faults }: { cold: { server: ReferenceServer; ms: number }; warm: { server: ReferenceServer; ms: number }; suite: Awaited<ReturnType<typeof suiteProfile>> & { serialWallMs: number; floorMs: number }; st: SchemathesisRun; stBaseline?: BaselineRounds; faults: FaultRow[] }): string {
   const result = {
     date: new Date().toISOString(),
     machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
@@ -201,7 +254,7 @@ function writeResults({ cold, warm, suite, st, faults }: { cold: { server: Refer
       wallToFloor: Number((suite.wallMs / suite.floorMs).toFixed(2)),
       overheadFraction: Number(((suite.validateMs + suite.workers.reduce((x, w) => x + w.setupMs + w.compileMs, 0)) / suite.wallMs).toFixed(3)),
     },
-    schemathesis: { wallS: s(st.wallMs), requests: st.requests, exitCode: st.exitCode, failuresOnReferenceServer: st.failures },
+    schemathesis: { wallS: s(st.wallMs), requests: st.requests, exitCode: st.exitCode, failuresOnReferenceServer: st.failures, faultRunBaseline: stBaseline },
     faults,
   };
   writeFileSync(path.join(OUT, 'bench.json'), `${JSON.stringify(result, null, 2)}\n`);
@@ -240,9 +293,14 @@ function markdown(r: any): string {
     '',
   ];
   if (r.faults.length) {
-    lines.push('A fault counts as caught by Schemathesis only through a failure that two clean runs with the same settings did not show; the control row is a proxy that changes nothing (a "caught" there is noise).', '');
-    lines.push('| requirement | fault | suite | Schemathesis |', '|---|---|---|---|');
-    for (const f of r.faults) lines.push(`| ${f.breaks} | ${f.fault} | ${f.suite ? 'caught' : 'missed'} | ${f.schemathesis ? 'caught' : 'missed'} |`);
+    const b = r.schemathesis.faultRunBaseline;
+    const cell = (xs: string[]) => xs.join('; ').replace(/\|/g, '\\|') || '-';
+    lines.push(
+      `Fault runs: each tool through the same fault proxy. Schemathesis runs deterministically (one worker, ${process.env.BENCH_ST_EXAMPLES ?? 5} examples per operation) on a fresh server each time, against a baseline of what it reports on the unmodified server, grown until a run added nothing (${b.rounds} rounds; ${b.entries} failure kinds; ${b.requests} requests a run). It catches a fault when it reports a failure outside that baseline on an operation whose exchanges the fault changed; new failures on other operations (the fault changed where it went, not what it checked) are listed but not counted. The control row is a proxy that changes nothing.`,
+      '',
+    );
+    lines.push('| requirement | fault | suite | Schemathesis | Schemathesis, new failures on the faulty operation | new failures elsewhere |', '|---|---|---|---|---|---|');
+    for (const f of r.faults) lines.push(`| ${f.breaks} | ${f.fault} | ${f.suite ? 'caught' : 'missed'} | ${f.schemathesis ? 'caught' : 'missed'} | ${cell(f.schemathesisOnFault)} | ${cell(f.schemathesisElsewhere)} |`);
     lines.push('');
   }
   return lines.join('\n');

@@ -34,6 +34,8 @@ export function faultTests(cases: Array<FaultCase & { verify?: FaultVerifier }>)
       try {
         const suite = (env?: Record<string, string>) => runSuite({ ...server, baseURL: proxy.baseURL }, { grep: c.grep ?? c.breaks, env: { ...c.env, ...env } });
         const run = await suite();
+        // A run that fails without the fault ever firing proves nothing about the fault.
+        expect(proxy.altered().length, `the fault must have changed at least one exchange\n${summarize(run)}`).toBeGreaterThan(0);
         if ((c.expect ?? 'fail') === 'fail') {
           expect(run.exitCode, `the suite must fail on this fault\n${summarize(run)}`).toBe(1);
           expect([...run.failedRequirements], `the failure must name ${c.breaks}\n${summarize(run)}`).toContain(c.breaks);
@@ -65,6 +67,8 @@ export function benignTests(cases: BenignCase[]): void {
         const run = await runSuite({ ...server, baseURL: proxy.baseURL }, { grep: c.grep });
         expect(run.exitCode, `a benign change must not fail the suite\n${summarize(run)}`).toBe(0);
         expect(run.tests.filter((t) => t.status === 'passed').length, 'tests ran').toBeGreaterThan(0);
+        // A change that never applied shows nothing about the suite's tolerance of it.
+        expect(proxy.altered().length, 'the benign change must have applied to at least one exchange').toBeGreaterThan(0);
       } finally {
         await proxy.close();
       }

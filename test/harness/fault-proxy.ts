@@ -27,6 +27,8 @@ export interface Fault {
 
 export interface RunningProxy {
   baseURL: string;
+  /** "METHOD /path" of every exchange the fault changed (or answered itself), in order, repeats kept. */
+  altered(): string[];
   close(): Promise<void>;
 }
 
@@ -64,23 +66,38 @@ function isResponse(x: ProxiedRequest | ProxiedResponse): x is ProxiedResponse {
   return 'status' in x;
 }
 
+/** What an exchange looks like on the wire, to tell whether a fault changed it (faults may edit in place). */
+function fingerprint(x: ProxiedRequest | ProxiedResponse): string {
+  const head = isResponse(x) ? [x.status, x.headers] : [x.method, x.url, x.headers];
+  return `${JSON.stringify(head)}\n${x.body.toString('base64')}`;
+}
+
 export async function startFaultProxy(upstream: string, fault: Fault): Promise<RunningProxy> {
   const target = new URL(upstream);
+  const altered: string[] = [];
   const server: Server = createServer((clientReq, clientRes) => {
     const chunks: Buffer[] = [];
     clientReq.on('data', (c: Buffer) => chunks.push(c));
     clientReq.on('end', async () => {
       try {
         let req: ProxiedRequest = { method: clientReq.method ?? 'GET', url: clientReq.url ?? '/', headers: { ...clientReq.headers }, body: Buffer.concat(chunks) };
+        const exchange = `${req.method} ${pathOf(req)}`;
+        const sent = fingerprint(req);
         const changed = fault.request?.(req);
         let res: ProxiedResponse;
+        let touched: boolean;
         if (changed && isResponse(changed)) {
           res = changed;
+          touched = true;
         } else {
           if (changed) req = changed;
+          touched = fingerprint(req) !== sent;
           res = await forward(target, req);
+          const served = fingerprint(res);
           res = (await fault.response?.(res, req)) ?? res;
+          touched ||= fingerprint(res) !== served;
         }
+        if (touched) altered.push(exchange);
         const headers = res.headers.filter(([k]) => !/^(content-length|transfer-encoding|connection)$/i.test(k));
         clientRes.writeHead(res.status, [...headers.flat(), 'content-length', String(res.body.length)]);
         clientRes.end(res.body);
@@ -94,6 +111,7 @@ export async function startFaultProxy(upstream: string, fault: Fault): Promise<R
   const { port } = server.address() as { port: number };
   return {
     baseURL: `http://127.0.0.1:${port}`,
+    altered: () => [...altered],
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }
