@@ -47,12 +47,9 @@ export interface NewFailure {
 
 interface BaselineEntry extends NewFailure {
   id: string;
-  check: string;
-  failure: string;
-  signature: string;
 }
 
-function baselineEntries(file: string): BaselineEntry[] {
+export function baselineEntries(file: string): BaselineEntry[] {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { entries: BaselineEntry[] }).entries : [];
 }
 
@@ -78,9 +75,12 @@ export async function runSchemathesis(o: SchemathesisOptions): Promise<Schemathe
   // The token goes in a header Schemathesis filters from its own output; never into ours.
   args.push('-H', `Authorization: Bearer ${o.token}`);
   if (o.maxExamples) args.push('--max-examples', String(o.maxExamples));
-  const recordInto = o.baseline && !o.updateBaseline ? path.join(reportDir, 'baseline.json') : o.baseline;
-  if (o.baseline && recordInto && recordInto !== o.baseline && existsSync(o.baseline)) copyFileSync(o.baseline, recordInto);
   const known = new Set(o.baseline ? baselineEntries(o.baseline).map((e) => e.id) : []);
+  let recordInto = o.baseline;
+  if (o.baseline && !o.updateBaseline) {
+    recordInto = path.join(reportDir, 'baseline.json');
+    if (existsSync(o.baseline)) copyFileSync(o.baseline, recordInto);
+  }
   if (recordInto) args.push('--baseline', recordInto, '--baseline-update');
   const started = performance.now();
   const { code, output } = await new Promise<{ code: number; output: string }>((resolve) => {

@@ -21,7 +21,7 @@ import { PROJECT_ROOT } from '../fixtures/reference-server/python-env';
 import { startFaultProxy } from '../test/harness/fault-proxy';
 import type { FaultCase } from '../test/harness/fault-cases';
 import { runSuite, type SuiteRun } from '../test/harness/run-suite';
-import { ensureSchemathesis, runSchemathesis, type SchemathesisRun } from './bench-schemathesis';
+import { baselineEntries, ensureSchemathesis, runSchemathesis, type SchemathesisRun } from './bench-schemathesis';
 
 const OUT = path.join(PROJECT_ROOT, 'bench-results');
 const progress = (m: string) => console.log(`[bench] ${m}`);
@@ -142,7 +142,7 @@ async function convergeBaseline(baseline: string, examples: number): Promise<Bas
   for (let round = 1; round <= maxRounds; round++) {
     const { run } = await schemathesisThrough({}, { baseline, updateBaseline: true, examples });
     progress(`Schemathesis baseline, round ${round}: ${run.requests} requests, ${run.newFailures.length} new failure kinds`);
-    if (run.exitCode === 0) return { rounds: round, entries: (JSON.parse(readFileSync(baseline, 'utf8')) as { entries: unknown[] }).entries.length, requests: run.requests };
+    if (run.exitCode === 0) return { rounds: round, entries: baselineEntries(baseline).length, requests: run.requests };
   }
   throw new Error(`Schemathesis' baseline still grew after ${maxRounds} rounds (BENCH_ST_ROUNDS): its per-fault results would be noise`);
 }
@@ -166,18 +166,13 @@ async function suiteCatches(server: ReferenceServer, c: FaultCase, isControl: bo
 }
 
 async function schemathesisCatches(c: FaultCase, baseline: string, examples: number): Promise<Pick<FaultRow, 'schemathesisOnFault' | 'schemathesisElsewhere'>> {
-  let result: Awaited<ReturnType<typeof schemathesisThrough>>;
-  try {
-    result = await schemathesisThrough(c.proxy, { baseline, examples });
-  } catch (e) {
-    throw new Error(`Schemathesis on the fault "${c.fault}": ${(e as Error).message}`);
-  }
-  const touched = new Set(result.altered);
+  const { run, altered } = await schemathesisThrough(c.proxy, { baseline, examples }).catch((e: Error) => {
+    throw new Error(`Schemathesis on the fault "${c.fault}": ${e.message}`);
+  });
   const rows: Pick<FaultRow, 'schemathesisOnFault' | 'schemathesisElsewhere'> = { schemathesisOnFault: [], schemathesisElsewhere: [] };
-  for (const f of result.run.newFailures) {
+  for (const f of run.newFailures) {
     const line = `${f.operation}: ${f.check} (${f.failure}${f.signature ? ` ${f.signature}` : ''})`;
-    const onFault = [...touched].some((x) => isCallOf(f.operation, x));
-    (onFault ? rows.schemathesisOnFault : rows.schemathesisElsewhere).push(line);
+    (altered.some((x) => isCallOf(f.operation, x)) ? rows.schemathesisOnFault : rows.schemathesisElsewhere).push(line);
   }
   return rows;
 }
