@@ -51,6 +51,7 @@ export const REQUIREMENTS = {
   'BEARER-ALG-NONE': { level: 'MUST', area: 'bearer', title: 'Unsigned tokens (alg none, any case) are refused with 401', source: 'RFC 8725 §3.1, §3.2; CVE-2015-2951' },
   'BEARER-WRONG-KEY': { level: 'MUST', area: 'bearer', title: 'Tokens signed with a wrong or empty key, another HMAC algorithm or an embedded public key are refused with 401', source: 'RFC 8725 §3.1, §3.2; CVE-2018-0114; CVE-2019-20933' },
   'BEARER-SCHEME-CASE': { level: 'SHOULD', area: 'bearer', title: 'The Bearer scheme name is matched case-insensitively', source: 'RFC 7235 §2.1; RFC 6750 §2.1' },
+  'BEARER-OWS': { level: 'SHOULD', area: 'bearer', title: 'Whitespace around the Authorization value, and several spaces after the scheme, do not change the credential', source: 'RFC 9110 §5.5 (field values exclude surrounding whitespace); RFC 6750 §2.1 (Bearer 1*SP b64token)' },
   'BEARER-WWW-AUTHENTICATE': { level: 'SHOULD', area: 'bearer', title: 'A 401 to a bearer request carries WWW-Authenticate: Bearer', source: 'RFC 6750 §3' },
   'BEARER-CLAIMS': { level: 'MUST', area: 'bearer', title: 'Correctly signed tokens with an expired exp, a wrong or missing aud or iss, or a missing, malformed or deleted sub are refused with 401', source: 'RFC 7519 §4.1; RFC 8725 §3.8, §3.9' },
 

@@ -62,6 +62,18 @@ test(...req('BEARER-SCHEME-CASE', 'the scheme name is matched case-insensitively
   }
 });
 
+test(...req('BEARER-OWS', 'whitespace around the value and two spaces after the scheme leave the token as it is'), async ({ api, admin }) => {
+  const variants: Array<[string, string]> = [
+    ['a trailing space', `Bearer ${admin.token} `],
+    ['a leading space', ` Bearer ${admin.token}`],
+    ['two spaces after the scheme', `Bearer  ${admin.token}`],
+  ];
+  for (const [what, value] of variants) {
+    const res = await api.get(CURRENT_USER, authorization(value));
+    should(res.status === 200 && (res.body as CurrentUser).id === admin.userId, 'BEARER-OWS', `"Bearer <admin token>" with ${what} answered ${shown(res)}`);
+  }
+});
+
 // --- no or malformed credentials -------------------------------------------------------------------
 
 const PROTECTED = ['/api/v1/current-user', '/api/v1/users', '/api/v1/service_accounts', '/api/v1/api_token'];

@@ -36,7 +36,7 @@ test(...req('FUZZ-LOGIN', 'any login form: no 5xx, a token only for the real cre
   const user: FuzzUser = { username: created.name, userId: created.id, password: created.password };
   await fuzz(api, target, {
     id: 'FUZZ-LOGIN',
-    arbitrary: loginCases([target.username!]),
+    arbitrary: loginCases([target.username!], user),
     numRuns: 40,
     request: (c) => loginRequest(c, user),
     check: (c, res, request) => {

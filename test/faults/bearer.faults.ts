@@ -63,6 +63,12 @@ export const faults: FaultCase[] = [
     proxy: { request: (req) => (isCurrentUser(req) && /^bearer\s/i.test(String(req.headers.authorization)) && !/^Bearer\s/.test(String(req.headers.authorization)) ? json(401, { detail: 'Not authenticated' }) : undefined) },
   },
   {
+    breaks: 'BEARER-OWS',
+    fault: 'the credential is everything after the first space, surrounding whitespace included',
+    expect: 'finding',
+    proxy: { request: (req) => (isCurrentUser(req) && /^\s|\s$|^\S+\s{2}/.test(String(req.headers.authorization ?? '')) ? json(401, { detail: ['CredentialsNotValid', 'Authentication error: invalid token'] }) : undefined) },
+  },
+  {
     breaks: 'BEARER-WWW-AUTHENTICATE',
     fault: '401 answers without credentials lose WWW-Authenticate',
     grep: 'BEARER-MISSING',

@@ -7,7 +7,7 @@ import { expect, test } from '@playwright/test';
 import fc from 'fast-check';
 import { apiTokenCases, apiTokenMeaning, apiTokenRequest } from '../../fixtures/fuzz/api-token';
 import { authHeaderCases, authHeaderMeaning, authHeaderValue, type Identities } from '../../fixtures/fuzz/auth-header';
-import { loginCases, loginMeaning, loginRequest, type FuzzUser, type LoginCase } from '../../fixtures/fuzz/login';
+import { loginCases, loginMeaning, loginRequest, MUST_ACCEPT_LOGIN_BYTES, type FuzzUser, type LoginCase } from '../../fixtures/fuzz/login';
 import { curlLine, shellWord, type FuzzRequest } from '../../fixtures/fuzz/replay';
 import { REDACTED, registerSecret } from '../../fixtures/redaction';
 
@@ -24,7 +24,9 @@ test('api_token: what a query may mean', () => {
   expect(apiTokenMeaning(query('?expires_in=1.5')).verdict).toBe('invalid');
   expect(apiTokenMeaning(query('?expires_in=')).verdict).toBe('invalid');
   expect(apiTokenMeaning(query('?token_type=workload')).verdict).toBe('invalid');
-  expect(apiTokenMeaning(query('?token_type=GENERIC')).verdict).toBe('invalid');
+  // Another spelling of the enum: a server may read it strictly or not.
+  expect(apiTokenMeaning(query('?token_type=GENERIC')).verdict).toBe('either');
+  expect(apiTokenMeaning(query('?token_type=GENERIC&expires_in=604801')).verdict).toBe('invalid');
   expect(apiTokenMeaning(query('?schedule_id=00000000-0000-0000-0000-000000000000')).verdict).toBe('invalid');
   // A negative lifetime: refused, or a token that has already expired.
   expect(apiTokenMeaning(query('?expires_in=-5'))).toEqual({ verdict: 'either', lifetime: -5 });
@@ -33,13 +35,23 @@ test('api_token: what a query may mean', () => {
   expect(apiTokenMeaning(query('?expires_in=1.0'))).toEqual({ verdict: 'either', lifetime: 1 });
   // Repeated parameters: first-wins and last-wins disagree, so both answers are allowed.
   expect(apiTokenMeaning(query('?expires_in=abc&expires_in=5')).verdict).toBe('either');
-  expect(apiTokenMeaning(query('?expires_in=5&expires_in=5'))).toEqual({ verdict: 'valid', lifetime: 5 });
+  // A parameter "MUST NOT be included more than once": a server may refuse the repetition.
+  expect(apiTokenMeaning(query('?expires_in=5&expires_in=5'))).toEqual({ verdict: 'either', lifetime: 5 });
+  // Non-canonical integers and unknown parameters may be refused; invalid stays invalid.
+  expect(apiTokenMeaning(query('?expires_in=%2B5'))).toEqual({ verdict: 'either', lifetime: 5 });
+  expect(apiTokenMeaning(query('?expires_in=007'))).toEqual({ verdict: 'either', lifetime: 7 });
+  expect(apiTokenMeaning(query('?expires_in=5&zct=1'))).toEqual({ verdict: 'either', lifetime: 5 });
+  expect(apiTokenMeaning(query('?token_type=workload&zct=1')).verdict).toBe('invalid');
 });
 
 test('Authorization: accepted only as "Bearer" (any case) and exactly a real token', () => {
   const m = (v: string) => authHeaderMeaning(v, ids);
   expect(m(`Bearer ${ids.admin.token}`)).toMatchObject({ accepts: 'admin', mustAccept: true });
   expect(m(`bearer  ${ids.user.token}`)).toMatchObject({ accepts: 'user', mustAccept: false });
+  // Whitespace around the field value (RFC 9110 §5.5): a server may accept it, and need not.
+  for (const v of [`Bearer ${ids.admin.token} `, ` Bearer ${ids.admin.token}`, `Bearer\t${ids.admin.token}`, `Bearer ${ids.admin.token}\t`]) {
+    expect(m(v), JSON.stringify(v)).toMatchObject({ accepts: 'admin', mustAccept: false });
+  }
   // The same signature bytes with their base64 padding written out.
   expect(m(`Bearer ${ids.admin.token}=`)).toMatchObject({ accepts: 'admin', mustAccept: false });
   for (const v of [`Basic ${ids.admin.token}`, ids.admin.token, `Bearer ${ids.admin.token}x`, `Bearer ${ids.admin.token}==`, `Bearer ${ids.admin.token} x`, 'Bearer']) {
@@ -47,22 +59,56 @@ test('Authorization: accepted only as "Bearer" (any case) and exactly a real tok
   }
 });
 
-test('login: only the fuzz user\'s exact credentials, by name or id in a UUID spelling, may log in', () => {
+test('login: only the fuzz user\'s name or id and password may log in, compared as the RFCs and NIST allow', () => {
   const may = (fields: LoginCase['fields'], body: LoginCase['body'] = 'form') => {
     const c: LoginCase = { intent: 'other', fields, body };
     return loginMeaning(c, loginRequest(c, user), user).mayLogIn;
   };
-  expect(may([['username', { real: 'username' }], ['password', { real: 'password' }]])).toBe(true);
-  expect(may([['username', `{${user.userId.toUpperCase()}}`], ['password', { real: 'password' }]])).toBe(true);
-  expect(may([['username', `urn:uuid:${user.userId}`], ['password', { real: 'password' }]])).toBe(true);
-  expect(may([['username', `${user.userId} `], ['password', { real: 'password' }]])).toBe(false);
-  expect(may([['username', { real: 'username', edit: { append: ' ' } }], ['password', { real: 'password' }]])).toBe(false);
+  const password: LoginCase['fields'][number] = ['password', { real: 'password' }];
+  expect(may([['username', { real: 'username' }], password])).toBe(true);
+  // The id in any UUID spelling (RFC 9562 §4: case-insensitive), the name in any case (RFC 8265 §3.3),
+  // NFKC forms and surrounding whitespace.
+  expect(may([['username', `{${user.userId.toUpperCase()}}`], password])).toBe(true);
+  expect(may([['username', { real: 'userId', edit: { upper: true } }], password])).toBe(true);
+  expect(may([['username', `urn:uuid:${user.userId}`], password])).toBe(true);
+  expect(may([['username', `${user.userId} `], password])).toBe(true);
+  expect(may([['username', { real: 'username', edit: { upper: true } }], password])).toBe(true);
+  expect(may([['username', { real: 'username', edit: { append: '\u3000' } }], password])).toBe(true);
+  // Anything else about the name is another name.
+  expect(may([['username', { real: 'username', edit: { cut: 1 } }], password])).toBe(false);
+  expect(may([['username', { real: 'username', edit: { append: "'--" } }], password])).toBe(false);
+  expect(may([['username', { real: 'username', edit: { append: '\u0000' } }], password])).toBe(false);
+  expect(may([['username', { real: 'userId', edit: { cut: 1 } }], password])).toBe(false);
+  // The password: NIST SP 800-63B-4 allows normalising and trimming it, nothing else.
+  expect(may([['username', { real: 'username' }], ['password', { real: 'password', edit: { append: ' ' } }]])).toBe(true);
   expect(may([['username', { real: 'username' }], ['password', { real: 'password', edit: { upper: true } }]])).toBe(false);
-  expect(may([['grant_type', 'zenml-api-key'], ['username', { real: 'username' }], ['password', { real: 'password' }]])).toBe(false);
-  // Either reading of a duplicated field.
-  expect(may([['username', 'other'], ['username', { real: 'username' }], ['password', { real: 'password' }]])).toBe(true);
+  expect(may([['username', { real: 'username' }], ['password', { real: 'password', edit: { cut: 1 } }]])).toBe(false);
+  expect(may([['username', { real: 'username' }], ['password', { real: 'password', edit: { append: '\u0000' } }]])).toBe(false);
+  // The grant: absent, "password" in any case, or empty (RFC 6749 §3.2: an empty value is omitted).
+  expect(may([['grant_type', ''], ['username', { real: 'username' }], password])).toBe(true);
+  expect(may([['grant_type', 'PASSWORD'], ['username', { real: 'username' }], password])).toBe(true);
+  expect(may([['grant_type', 'zenml-api-key'], ['username', { real: 'username' }], password])).toBe(false);
+  expect(may([['grant_type', 'client_credentials'], ['username', { real: 'username' }], password])).toBe(false);
+  // Either reading of a duplicated field, and an empty duplicate read as omitted.
+  expect(may([['username', 'other'], ['username', { real: 'username' }], password])).toBe(true);
+  expect(may([['username', { real: 'username' }], password, ['password', '']])).toBe(true);
   // Unencoded, "&" ends the value: the server reads the exact name.
-  expect(may([['username', { real: 'username', edit: { append: '&' } }], ['password', { real: 'password' }]], 'raw')).toBe(true);
+  expect(may([['username', { real: 'username', edit: { append: '&' } }], password], 'raw')).toBe(true);
+});
+
+test('login: the real login that must succeed stays within what every server accepts', () => {
+  const cases = fc.sample(loginCases(['admin'], user), { seed: 7, numRuns: 5000 }).filter((c) => c.intent === 'real');
+  expect(cases.length).toBeGreaterThan(500);
+  for (const c of cases) {
+    const request = loginRequest(c, user);
+    expect(Buffer.byteLength(request.body!), JSON.stringify(c).slice(0, 300)).toBeLessThanOrEqual(MUST_ACCEPT_LOGIN_BYTES);
+    const form = new URLSearchParams(request.body);
+    expect([form.getAll('username'), form.getAll('password')]).toEqual([[user.username], [user.password]]);
+    // Only fields a token endpoint must ignore besides the credentials (RFC 6749 §3.2).
+    const others = [...form.keys()].filter((k) => k !== 'username' && k !== 'password' && k !== 'grant_type');
+    for (const k of others) expect(/^(scope|client_secret|code|audience|resource|refresh_token|client_id|device_code)$/i.test(k.trim()), k).toBe(false);
+    expect(loginMeaning(c, request, user)).toMatchObject({ mustLogIn: true, mayLogIn: true });
+  }
 });
 
 test('login: a credential must not come back, unless the same text was also sent in another field', () => {
@@ -78,7 +124,7 @@ test('login: a credential must not come back, unless the same text was also sent
 test('generated requests stay within what every server must read, and never name the admin', () => {
   for (const c of fc.sample(apiTokenCases, { seed: 1, numRuns: 500 })) expect(Buffer.byteLength(apiTokenRequest(c, ids.admin.token).path)).toBeLessThanOrEqual(7_000);
   for (const c of fc.sample(authHeaderCases, { seed: 1, numRuns: 500 })) expect(authHeaderValue(c, ids).length).toBeLessThan(8_000);
-  for (const c of fc.sample(loginCases(['Admin']), { seed: 1, numRuns: 2000 })) {
+  for (const c of fc.sample(loginCases(['Admin'], user), { seed: 1, numRuns: 2000 })) {
     const names = new URLSearchParams(loginRequest(c, user).body).getAll('username');
     expect(names.map((n) => n.trim().toLowerCase()), JSON.stringify(c)).not.toContain('admin');
   }
