@@ -95,7 +95,7 @@ async function main(): Promise<void> {
   writeFileSync(path.join(OUT, 'soak.json'), `${JSON.stringify({ runs, green, results, nonPass }, null, 2)}\n`);
   writeFileSync(path.join(OUT, 'soak.md'), lines.join('\n'));
   console.log(`\n${lines[0]!.slice(2)}. ${path.relative(process.cwd(), path.join(OUT, 'soak.md'))}`);
-  for (const [id, list] of byRequirement) console.log(`  ${id}: ${list.map((n) => n.status).join(', ')} in runs ${list.map((n) => n.run).join(', ')}`);
+  for (const [id, list] of byRequirement) console.log(`  ${id}: ${[...new Set(list.map((n) => n.status))].join(', ')} in ${list.length}/${runs} runs (${list.map((n) => n.run).join(', ')})`);
   process.exitCode = green === runs ? 0 : 1;
 }
 
