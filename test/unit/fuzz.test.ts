@@ -49,12 +49,13 @@ test('Authorization: accepted only as "Bearer" (any case) and exactly a real tok
   expect(m(`Bearer ${ids.admin.token}`)).toMatchObject({ accepts: 'admin', mustAccept: true });
   expect(m(`bearer  ${ids.user.token}`)).toMatchObject({ accepts: 'user', mustAccept: false });
   // Whitespace around the field value (RFC 9110 §5.5): a server may accept it, and need not.
-  for (const v of [`Bearer ${ids.admin.token} `, ` Bearer ${ids.admin.token}`, `Bearer\t${ids.admin.token}`, `Bearer ${ids.admin.token}\t`]) {
+  // Python's str.strip() also removes Unicode whitespace (NBSP, NEL) around the credential.
+  for (const v of [`Bearer ${ids.admin.token} `, ` Bearer ${ids.admin.token}`, `Bearer\t${ids.admin.token}`, `Bearer ${ids.admin.token}\t`, `Bearer ${ids.admin.token}\u00a0`, `Bearer \u0085${ids.admin.token}`]) {
     expect(m(v), JSON.stringify(v)).toMatchObject({ accepts: 'admin', mustAccept: false });
   }
   // The same signature bytes with their base64 padding written out.
   expect(m(`Bearer ${ids.admin.token}=`)).toMatchObject({ accepts: 'admin', mustAccept: false });
-  for (const v of [`Basic ${ids.admin.token}`, ids.admin.token, `Bearer ${ids.admin.token}x`, `Bearer ${ids.admin.token}==`, `Bearer ${ids.admin.token} x`, 'Bearer']) {
+  for (const v of [`Basic ${ids.admin.token}`, ids.admin.token, `Bearer ${ids.admin.token}x`, `Bearer ${ids.admin.token}==`, `Bearer ${ids.admin.token} x`, 'Bearer', `Bearer ${ids.admin.token.slice(0, 20)} ${ids.admin.token.slice(20)}`]) {
     expect(m(v).accepts, v).toBeUndefined();
   }
 });
