@@ -6,7 +6,7 @@ import { defineConfig } from '@playwright/test';
  */
 export default defineConfig({
   testDir: './specs',
-  globalSetup: require.resolve('./fixtures/global-setup'),
+  globalSetup: require.resolve('./setup/global-setup'),
   fullyParallel: true,
   // The reference server is one uvicorn process on a 2-core machine; more workers than this only queue.
   workers: Number(process.env.ZC_WORKERS) || 3,

@@ -13,9 +13,10 @@
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError } from '@playwright/test/reporter';
-import { completeness, safeUrl, targetOf, UNUSABLE_ENV, type TargetInfo } from './run-info';
+import { completeness, safeUrl, targetOf, UNUSABLE_ENV, type TargetInfo } from '../core/run-info';
 import { buildSummary, renderMarkdown, unusableSummary, type Summary } from './summary';
-import { ANSI, type Annotation, type TestRecord } from './verdicts';
+import type { Annotation } from '../core/verdict';
+import { ANSI, type TestRecord } from '../core/verdicts';
 
 export interface ConformanceReporterOptions {
   /** Output folder, relative to the config's folder; ZC_REPORT_DIR wins. */

@@ -9,12 +9,12 @@
  * them.
  *
  * It knows the secrets of the runner process (the admin password, ZENML_API_KEY, the JWT secret, all
- * registered by the global setup) and every pattern of fixtures/redaction.ts (JWTs, ZENKEY_ keys,
+ * registered by the global setup) and every pattern of core/redaction.ts (JWTs, ZENKEY_ keys,
  * credential fields and headers), which covers the tokens and keys the workers received.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Reporter, TestCase, TestError, TestResult, TestStep } from '@playwright/test/reporter';
-import { redact } from '../fixtures/redaction';
+import { redact } from '../core/redaction';
 
 const TEXT = /^(text\/|application\/(json|xml|x-www-form-urlencoded)|[^;]*\+json)/;
 

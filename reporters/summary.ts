@@ -9,10 +9,11 @@
  *                a hook or a worker failed, the run was interrupted
  *         unusable  the target could not be tested at all (exit code 2; written on the way out)
  */
-import { KnownDeviations } from '../fixtures/contract/known-deviations';
-import { REQUIREMENTS, type Level, type RequirementId } from '../requirements';
-import { aggregate, countByStatus, oneLine, STATUS_ORDER, type RequirementResult, type Status, type TestRecord, type TestRef } from './verdicts';
-import type { TargetInfo } from './run-info';
+import { KnownDeviations } from '../core/known-deviations';
+import { REQUIREMENTS, type Level, type RequirementId } from '../core/req';
+import type { TargetInfo } from '../core/run-info';
+import { oneLine, STATUS_ORDER, type Status, type TestRecord } from '../core/verdicts';
+import { aggregate, countByStatus, type RequirementResult, type TestRef } from './aggregate';
 
 export type RunResult = 'pass' | 'fail' | 'error' | 'unusable';
 
@@ -39,7 +40,7 @@ export interface Summary {
    * filtered run cannot pass for a complete one. */
   notRun: Array<{ id: RequirementId; level: Level; title: string }>;
   deviations: {
-    /** Entries of requirements/known-deviations.json that apply to this server version. */
+    /** Entries of core/known-deviations.json that apply to this server version. */
     applicable: string[];
     used: Array<{ id: string; tests: number }>;
     /** Applicable but used by no test of a complete run; null when the run cannot tell. */
@@ -82,7 +83,7 @@ export function buildSummary(input: SummaryInput): Summary {
   else {
     stale = applicable.filter((id) => !usedBy.has(id));
     note = stale.length
-      ? `${stale.length} entr${stale.length === 1 ? 'y applies' : 'ies apply'} to ZenML ${input.target.serverVersion} but excused nothing in this complete run: remove or narrow ${stale.length === 1 ? 'it' : 'them'} in requirements/known-deviations.json`
+      ? `${stale.length} entr${stale.length === 1 ? 'y applies' : 'ies apply'} to ZenML ${input.target.serverVersion} but excused nothing in this complete run: remove or narrow ${stale.length === 1 ? 'it' : 'them'} in core/known-deviations.json`
       : 'none: every entry that applies to this version was used';
   }
 
@@ -176,7 +177,7 @@ export function renderMarkdown(s: Summary): string {
     out.push(`**Not run** (${s.notRun.length}; listed rather than omitted, so that a partial run is not mistaken for a complete one: ${why}): ${s.notRun.map((r) => `${code(r.id)} (${r.level})`).join(', ')}`, '');
   }
   const used = s.deviations.used.map((u) => `${code(u.id)} (${u.tests} test${u.tests === 1 ? '' : 's'})`).join(', ');
-  out.push(`**Known deviations** of the server from its own OpenAPI document (requirements/known-deviations.json): used ${used || 'none'}. Stale: ${s.deviations.stale?.length ? `${s.deviations.stale.map(code).join(', ')}: ` : ''}${cell(s.deviations.note)}.`, '');
+  out.push(`**Known deviations** of the server from its own OpenAPI document (core/known-deviations.json): used ${used || 'none'}. Stale: ${s.deviations.stale?.length ? `${s.deviations.stale.map(code).join(', ')}: ` : ''}${cell(s.deviations.note)}.`, '');
   if (s.errors.length) out.push('**Errors outside the tests:**', ...s.errors.map((e) => `- ${cell(e)}`), '');
   if (s.unmappedTests.length) out.push(`**Tests without a requirement:** ${s.unmappedTests.map((t) => cell(`${t.title} (${t.location})`)).join('; ')}`, '');
   out.push('Details per test (requests, responses, schema errors): the Playwright HTML report; JUnit with the requirement IDs as properties: junit.xml.');

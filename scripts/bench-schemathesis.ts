@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { PROJECT_ROOT, REFERENCE_HOME, run, type Progress } from '../fixtures/reference-server/python-env';
+import { PROJECT_ROOT, REFERENCE_HOME, run, type Progress } from '../reference-server/python-env';
 
 const VENV = path.join(REFERENCE_HOME, 'schemathesis-venv');
 const LOCK = path.join(PROJECT_ROOT, 'scripts', 'schemathesis.lock');

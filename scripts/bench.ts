@@ -16,8 +16,8 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
-import { startReferenceServer, type ReferenceServer } from '../fixtures/reference-server/launcher';
-import { PROJECT_ROOT } from '../fixtures/reference-server/python-env';
+import { startReferenceServer, type ReferenceServer } from '../reference-server/launcher';
+import { PROJECT_ROOT } from '../reference-server/python-env';
 import { startFaultProxy } from '../test/harness/fault-proxy';
 import type { FaultCase } from '../test/harness/fault-cases';
 import { runSuite, type SuiteRun } from '../test/harness/run-suite';

@@ -9,9 +9,9 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CONTRACT_REQUIREMENTS, REQUIREMENTS, WRITES_TAG, type RequirementId } from '../requirements';
-import { requirementsOf } from '../reporters/verdicts';
-import { PROJECT_ROOT as ROOT } from '../fixtures/reference-server/python-env';
+import { CONTRACT_REQUIREMENTS, REQUIREMENTS, WRITES_TAG, type RequirementId } from '../core/req';
+import { requirementsOf } from '../core/verdicts';
+import { PROJECT_ROOT as ROOT } from '../reference-server/python-env';
 
 export { ROOT };
 export const SPECS_DIR = path.join(ROOT, 'specs');

@@ -5,8 +5,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startReferenceServer } from '../fixtures/reference-server/launcher';
-import { REFERENCE_HOME, SetupError } from '../fixtures/reference-server/python-env';
+import { startReferenceServer } from '../reference-server/launcher';
+import { REFERENCE_HOME, SetupError } from '../reference-server/python-env';
 
 async function main(): Promise<void> {
   const server = await startReferenceServer();

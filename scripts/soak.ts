@@ -8,8 +8,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startReferenceServer, type ReferenceServer } from '../fixtures/reference-server/launcher';
-import { PROJECT_ROOT } from '../fixtures/reference-server/python-env';
+import { startReferenceServer, type ReferenceServer } from '../reference-server/launcher';
+import { PROJECT_ROOT } from '../reference-server/python-env';
 import type { SuiteTarget } from '../test/harness/run-suite';
 import { runWithSummary } from '../test/harness/summary';
 

@@ -4,41 +4,40 @@
  * its own service account through `resources`, so that rotating or deactivating never disturbs another.
  */
 import { decodeJwt } from 'jose';
-import type { ApiClient, ApiResponse } from '../fixtures/api-client';
-import { excerpt } from '../fixtures/redaction';
-import type { ServiceAccount } from '../fixtures/resources-test';
+import type { ApiResponse } from '../core/http';
+import { excerpt } from '../core/redaction';
+import type { ZenmlApi } from '../zenml/api';
+import type { ServiceAccount } from '../fixtures/resources';
 import { expect, req, should, test } from '../fixtures/test';
 
 /** How a credential is presented: an API key in the login form, or a token (or raw key) as bearer. */
 type Credential = { key: string } | { bearer: string };
 
-const keysPath = (saId: string) => `/api/v1/service_accounts/${saId}/api_keys`;
-
-async function present(api: ApiClient, credential: Credential): Promise<ApiResponse> {
-  return 'key' in credential ? api.login({ password: credential.key }) : api.get('/api/v1/current-user', { token: credential.bearer });
+async function present(zenml: ZenmlApi, credential: Credential): Promise<ApiResponse<{ access_token?: string; id?: string }>> {
+  return 'key' in credential ? zenml.login.apiKey(credential.key) : zenml.currentUser.get(credential.bearer);
 }
 
 /** The credential acts as the service account. Returns a bearer for it: the login's access token, or
  * the bearer itself. */
-async function expectAccepted(api: ApiClient, sa: ServiceAccount, credential: Credential, what: string): Promise<string> {
-  const res = await present(api, credential);
-  expect(res.status, `${what}: expected 200, got ${res.status} ${excerpt(res.text)}`).toBe(200);
+async function expectKeyAccepted(zenml: ZenmlApi, sa: ServiceAccount, credential: Credential, what: string): Promise<string> {
+  const res = await present(zenml, credential);
+  expect(res).toHaveStatus(200, what);
   if ('bearer' in credential) {
-    expect((res.body as { id?: string }).id, `${what}: current-user must be service account ${sa.name}, got ${excerpt(res.text, 200)}`).toBe(sa.id);
+    expect(res.body.id, `${what}: current-user must be service account ${sa.name}, got ${excerpt(res.text, 200)}`).toBe(sa.id);
     return credential.bearer;
   }
-  const token = (res.body as { access_token?: string }).access_token ?? '';
+  const token = res.body.access_token ?? '';
   expect(decodeJwt(token).sub, `${what}: the access token's subject must be service account ${sa.name}`).toBe(sa.id);
   return token;
 }
 
-async function expectRefused(api: ApiClient, credential: Credential, what: string): Promise<void> {
-  const res = await present(api, credential);
-  expect(res.status, `${what}: expected 401, got ${res.status} ${excerpt(res.text)}`).toBe(401);
+async function expectKeyRefused(zenml: ZenmlApi, credential: Credential, what: string): Promise<void> {
+  const res = await present(zenml, credential);
+  expect(res).toHaveStatus(401, what);
   expect(res.text, `${what}: a refusal carries no token`).not.toMatch(/access_token"\s*:\s*"/);
 }
 
-test(...req('APIKEY-SHOWN-ONCE', 'the key is in the create and rotate answers only, never in get or list', { writes: true }), async ({ api, admin, resources }) => {
+test(...req('APIKEY-SHOWN-ONCE', 'the key is in the create and rotate answers only, never in get or list', { writes: true }), async ({ zenml, admin, resources }) => {
   const { sa, key } = await resources.serviceAccountWithKey();
   expect(key.value, 'the create answer carries the plaintext key in body.key').toMatch(/^ZEN(PRO)?KEY_\S+$/);
   const rotated = await resources.rotateKey(key);
@@ -48,17 +47,16 @@ test(...req('APIKEY-SHOWN-ONCE', 'the key is in the create and rotate answers on
   // Each read, and where in its answer key objects sit (their body.key must be null).
   const one = (b: unknown) => [b];
   const page = (b: unknown) => (b as { items: unknown[] }).items;
-  const reads: Array<[string, Record<string, boolean>, (body: unknown) => unknown[]]> = [
-    [`${keysPath(sa.id)}/${key.id}`, { hydrate: true }, one],
-    [`${keysPath(sa.id)}/${key.id}`, { hydrate: false }, one],
-    [keysPath(sa.id), { hydrate: true }, page],
-    [keysPath(sa.id), { hydrate: false }, page],
-    [`/api/v1/service_accounts/${sa.id}`, {}, () => []],
+  const reads: Array<[string, () => Promise<ApiResponse>, (body: unknown) => unknown[]]> = [
+    ['GET the key, hydrated', () => zenml.apiKeys.get(admin.token, key, { hydrate: true }), one],
+    ['GET the key, not hydrated', () => zenml.apiKeys.get(admin.token, key, { hydrate: false }), one],
+    ['list the keys, hydrated', () => zenml.apiKeys.list(admin.token, sa.id, { hydrate: true }), page],
+    ['list the keys, not hydrated', () => zenml.apiKeys.list(admin.token, sa.id, { hydrate: false }), page],
+    ['GET the service account', () => zenml.serviceAccounts.get(admin.token, sa.id), () => []],
   ];
-  for (const [path, params, keyObjects] of reads) {
-    const res = await api.get(path, { token: admin.token, params });
-    const what = `GET ${path} ${JSON.stringify(params)}`;
-    expect(res.status, `${what}: expected 200, got ${res.status} ${excerpt(res.text)}`).toBe(200);
+  for (const [what, read, keyObjects] of reads) {
+    const res = await read();
+    expect(res).toHaveStatus(200, what);
     for (const [which, value] of [['the rotated-out key', key.value], ['the current key', rotated.value]] as const) {
       expect(res.text.includes(value), `${what} must not show ${which}`).toBe(false);
     }
@@ -68,16 +66,16 @@ test(...req('APIKEY-SHOWN-ONCE', 'the key is in the create and rotate answers on
   }
 });
 
-test(...req('APIKEY-LAST-LOGIN', 'logging in with the key sets its last_login', { writes: true }), async ({ api, admin, resources }) => {
+test(...req('APIKEY-LAST-LOGIN', 'logging in with the key sets its last_login', { writes: true }), async ({ zenml, admin, resources }) => {
   const { sa, key } = await resources.serviceAccountWithKey();
   const getKey = async () => {
-    const res = await api.get(`${keysPath(sa.id)}/${key.id}`, { token: admin.token, params: { hydrate: true } });
-    expect(res.status, `GET the key: expected 200, got ${res.status} ${excerpt(res.text)}`).toBe(200);
+    const res = await zenml.apiKeys.get(admin.token, key, { hydrate: true });
+    expect(res).toHaveStatus(200, 'GET the key');
     return res.body as { body: { created: string }; metadata: { last_login: string | null } };
   };
   const before = await getKey();
   expect(before.metadata.last_login, 'a key that never logged in has no last_login').toBeNull();
-  await expectAccepted(api, sa, { key: key.value }, 'login with the new key');
+  await expectKeyAccepted(zenml, sa, { key: key.value }, 'login with the new key');
   const after = await getKey();
   expect(after.metadata.last_login, `after a login last_login is set, got ${excerpt(after.metadata)}`).toEqual(expect.any(String));
   // Naive UTC datetimes on the reference server: read both the same way.
@@ -85,35 +83,35 @@ test(...req('APIKEY-LAST-LOGIN', 'logging in with the key sets its last_login', 
   expect(utc(after.metadata.last_login!), `last_login ${after.metadata.last_login} is not before the key's creation ${after.body.created}`).toBeGreaterThanOrEqual(utc(after.body.created));
 });
 
-test(...req('APIKEY-ROTATE', 'rotating with retain period 0 refuses the old key at once and accepts the new one', { writes: true }), async ({ api, resources }) => {
+test(...req('APIKEY-ROTATE', 'rotating with retain period 0 refuses the old key at once and accepts the new one', { writes: true }), async ({ zenml, resources }) => {
   const { sa, key } = await resources.serviceAccountWithKey();
   const rotated = await resources.rotateKey(key, 0);
-  await expectRefused(api, { key: key.value }, 'login with the old key right after rotating with retain period 0');
-  await expectAccepted(api, sa, { key: rotated.value }, 'login with the new key');
+  await expectKeyRefused(zenml, { key: key.value }, 'login with the old key right after rotating with retain period 0');
+  await expectKeyAccepted(zenml, sa, { key: rotated.value }, 'login with the new key');
 });
 
-test(...req('APIKEY-ROTATE-RETAIN', 'within the retain period both keys work; a second rotation keeps only the previous key', { writes: true }), async ({ api, admin, resources }) => {
+test(...req('APIKEY-ROTATE-RETAIN', 'within the retain period both keys work; a second rotation keeps only the previous key', { writes: true }), async ({ zenml, admin, resources }) => {
   const { sa, key: first } = await resources.serviceAccountWithKey();
   const second = await resources.rotateKey(first, 5);
-  await expectAccepted(api, sa, { key: first.value }, 'login with the first key within the 5-minute retain period');
-  await expectAccepted(api, sa, { key: second.value }, 'login with the second key');
-  const res = await api.get(`${keysPath(sa.id)}/${first.id}`, { token: admin.token });
-  expect((res.body as { metadata?: { retain_period_minutes?: number } }).metadata?.retain_period_minutes, `the key records its retain period: ${excerpt(res.text, 300)}`).toBe(5);
+  await expectKeyAccepted(zenml, sa, { key: first.value }, 'login with the first key within the 5-minute retain period');
+  await expectKeyAccepted(zenml, sa, { key: second.value }, 'login with the second key');
+  const res = await zenml.apiKeys.get(admin.token, first);
+  expect(res.body.metadata?.retain_period_minutes, `the key records its retain period: ${excerpt(res.text, 300)}`).toBe(5);
 
   const third = await resources.rotateKey(second, 5);
-  await expectRefused(api, { key: first.value }, 'login with the first key after a second rotation (only the previous key is retained)');
-  await expectAccepted(api, sa, { key: second.value }, 'login with the second key, now the retained previous one');
-  await expectAccepted(api, sa, { key: third.value }, 'login with the third key');
+  await expectKeyRefused(zenml, { key: first.value }, 'login with the first key after a second rotation (only the previous key is retained)');
+  await expectKeyAccepted(zenml, sa, { key: second.value }, 'login with the second key, now the retained previous one');
+  await expectKeyAccepted(zenml, sa, { key: third.value }, 'login with the third key');
 });
 
 test(
   ...req('APIKEY-TOKEN-GENERATION', 'tokens of a rotated-out key generation are refused, unless it is the previous one within the retain period (zenml#5025; servers without a key_gen claim keep them)', { writes: true }),
-  async ({ api, resources }, testInfo) => {
+  async ({ zenml, resources }, testInfo) => {
     const { sa, key: first } = await resources.serviceAccountWithKey();
-    const t1 = await expectAccepted(api, sa, { key: first.value }, 'login with the first key');
-    const exchanged = await api.get('/api/v1/api_token', { token: t1 });
-    expect(exchanged.status, `api_token with the key's token: expected 200, got ${exchanged.status} ${excerpt(exchanged.text)}`).toBe(200);
-    const t1api = exchanged.body as string;
+    const t1 = await expectKeyAccepted(zenml, sa, { key: first.value }, 'login with the first key');
+    const exchanged = await zenml.apiToken(t1);
+    expect(exchanged).toHaveStatus(200, "api_token with the key's token");
+    const t1api = exchanged.body;
     // zenml#5025 puts the key generation into key-derived tokens and checks it; a server whose tokens
     // carry none cannot tell generations apart and keeps the older rule (tokens outlive rotation).
     const generations = 'key_gen' in decodeJwt(t1);
@@ -125,92 +123,89 @@ test(
     });
     if (!generations) {
       await resources.rotateKey(first, 0);
-      await expectAccepted(api, sa, { bearer: t1 }, 'a token of the first key after rotation, on a server without key generations');
+      await expectKeyAccepted(zenml, sa, { bearer: t1 }, 'a token of the first key after rotation, on a server without key generations');
       return;
     }
     expect(decodeJwt(t1api).key_gen, 'a token exchanged at api_token keeps the generation of the token it came from').toBe(decodeJwt(t1).key_gen);
 
     const second = await resources.rotateKey(first, 0);
-    await expectRefused(api, { bearer: t1 }, 'a token of the first key right after a rotation with retain period 0');
-    await expectRefused(api, { bearer: t1api }, 'an api_token derived from the first key right after a rotation with retain period 0');
-    const t2 = await expectAccepted(api, sa, { key: second.value }, 'login with the second key');
-    await expectAccepted(api, sa, { bearer: t2 }, 'a token of the current key generation');
+    await expectKeyRefused(zenml, { bearer: t1 }, 'a token of the first key right after a rotation with retain period 0');
+    await expectKeyRefused(zenml, { bearer: t1api }, 'an api_token derived from the first key right after a rotation with retain period 0');
+    const t2 = await expectKeyAccepted(zenml, sa, { key: second.value }, 'login with the second key');
+    await expectKeyAccepted(zenml, sa, { bearer: t2 }, 'a token of the current key generation');
 
     const third = await resources.rotateKey(second, 5);
-    await expectAccepted(api, sa, { bearer: t2 }, 'a token of the previous key generation within the 5-minute retain period');
+    await expectKeyAccepted(zenml, sa, { bearer: t2 }, 'a token of the previous key generation within the 5-minute retain period');
     await resources.rotateKey(third, 5);
-    await expectRefused(api, { bearer: t2 }, 'a token of the key two rotations back, although within the retain period');
+    await expectKeyRefused(zenml, { bearer: t2 }, 'a token of the key two rotations back, although within the retain period');
   },
 );
 
-test(...req('APIKEY-DEACTIVATE', 'a deactivated key, or a key of a deactivated service account, and its tokens are refused; reactivation restores them', { writes: true }), async ({ api, resources }) => {
+test(...req('APIKEY-DEACTIVATE', 'a deactivated key, or a key of a deactivated service account, and its tokens are refused; reactivation restores them', { writes: true }), async ({ zenml, resources }) => {
   const { sa, key } = await resources.serviceAccountWithKey();
-  const token = await expectAccepted(api, sa, { key: key.value }, 'login with the key');
+  const token = await expectKeyAccepted(zenml, sa, { key: key.value }, 'login with the key');
   const toggles: Array<[string, (active: boolean) => Promise<void>]> = [
     ['the key', (active) => resources.setKeyActive(key, active)],
     ['its service account', (active) => resources.setServiceAccountActive(sa, active)],
   ];
   for (const [which, setActive] of toggles) {
     await setActive(false);
-    await expectRefused(api, { key: key.value }, `login with the key after deactivating ${which}`);
-    await expectRefused(api, { bearer: token }, `a token of the key after deactivating ${which}`);
+    await expectKeyRefused(zenml, { key: key.value }, `login with the key after deactivating ${which}`);
+    await expectKeyRefused(zenml, { bearer: token }, `a token of the key after deactivating ${which}`);
     await setActive(true);
-    await expectAccepted(api, sa, { key: key.value }, `login with the key after reactivating ${which}`);
-    await expectAccepted(api, sa, { bearer: token }, `a token of the key after reactivating ${which}`);
+    await expectKeyAccepted(zenml, sa, { key: key.value }, `login with the key after reactivating ${which}`);
+    await expectKeyAccepted(zenml, sa, { bearer: token }, `a token of the key after reactivating ${which}`);
   }
 });
 
-test(...req('APIKEY-DELETE', 'a deleted key and its tokens are refused, also after a new key takes its name', { writes: true }), async ({ api, resources }) => {
+test(...req('APIKEY-DELETE', 'a deleted key and its tokens are refused, also after a new key takes its name', { writes: true }), async ({ zenml, resources }) => {
   const { sa, key } = await resources.serviceAccountWithKey();
-  const token = await expectAccepted(api, sa, { key: key.value }, 'login with the key');
+  const token = await expectKeyAccepted(zenml, sa, { key: key.value }, 'login with the key');
   await resources.deleteKey(key);
-  await expectRefused(api, { key: key.value }, 'login with the deleted key');
-  await expectRefused(api, { bearer: token }, 'a token of the deleted key');
+  await expectKeyRefused(zenml, { key: key.value }, 'login with the deleted key');
+  await expectKeyRefused(zenml, { bearer: token }, 'a token of the deleted key');
   await resources.apiKey(sa.id, key.name);
-  await expectRefused(api, { key: key.value }, 'login with the deleted key once a new key has its name');
-  await expectRefused(api, { bearer: token }, 'a token of the deleted key once a new key has its name');
+  await expectKeyRefused(zenml, { key: key.value }, 'login with the deleted key once a new key has its name');
+  await expectKeyRefused(zenml, { bearer: token }, 'a token of the deleted key once a new key has its name');
 });
 
-test(...req('APIKEY-ADMIN-ONLY', 'a non-admin user and a service account cannot create service accounts or keys (403)', { writes: true }), async ({ api, admin, resources, sa: shared }) => {
-  const user = await resources.user();
+test(...req('APIKEY-ADMIN-ONLY', 'a non-admin user and a service account cannot create service accounts or keys (403)', { writes: true }), async ({ zenml, admin, resources, serviceAccount: shared }) => {
+  const user = await resources.userSession();
   // Keys are attempted on an account of this test, so that one wrongly created goes with it.
   const target = await resources.serviceAccount();
-  const login = await api.login({ username: user.name, password: user.password });
-  expect(login.status, `login as the non-admin user: expected 200, got ${login.status} ${excerpt(login.text)}`).toBe(200);
   const callers: Array<[string, string]> = [
-    [`non-admin user ${user.name}`, (login.body as { access_token: string }).access_token],
-    [`service account ${shared.sa.name}`, shared.session.token],
+    [`non-admin user ${user.name}`, user.session.token],
+    [`service account ${shared.account.name}`, shared.session.token],
   ];
   for (const [who, token] of callers) {
     const name = resources.name('sa');
-    const createSa = await api.post('/api/v1/service_accounts', { token, data: { name, active: true } });
-    expect(createSa.status, `${who} creating a service account: expected 403, got ${createSa.status} ${excerpt(createSa.text)}`).toBe(403);
-    const found = await api.get('/api/v1/service_accounts', { token: admin.token, params: { name } });
-    expect((found.body as { total: number }).total, `the refused service account ${name} must not exist`).toBe(0);
+    expect(await zenml.serviceAccounts.create(token, { name })).toHaveStatus(403, `${who} creating a service account`);
+    const found = await zenml.serviceAccounts.list(admin.token, { name });
+    expect(found.body.total, `the refused service account ${name} must not exist`).toBe(0);
 
-    const createKey = await api.post(keysPath(target.id), { token, data: { name: resources.name('key') } });
-    expect(createKey.status, `${who} creating an API key: expected 403, got ${createKey.status} ${excerpt(createKey.text)}`).toBe(403);
+    const createKey = await zenml.apiKeys.create(token, target.id, { name: resources.name('key') });
+    expect(createKey).toHaveStatus(403, `${who} creating an API key`);
     expect(createKey.text, `${who}: a refused create shows no key`).not.toMatch(/ZEN(PRO)?KEY_/);
   }
 });
 
-test(...req('APIKEY-BEARER', 'the raw key works as a bearer where offered, and is refused once rotated out, deactivated or deleted', { writes: true }), async ({ api, resources }) => {
+test(...req('APIKEY-BEARER', 'the raw key works as a bearer where offered, and is refused once rotated out, deactivated or deleted', { writes: true }), async ({ zenml, resources }) => {
   const { sa, key } = await resources.serviceAccountWithKey();
   // A fresh, never-rotated key: a refusal here can only mean the server does not take keys as bearers.
-  const fresh = await present(api, { bearer: key.value });
+  const fresh = await present(zenml, { bearer: key.value });
   test.skip(fresh.status === 401, `the server does not accept a raw API key as a bearer (a fresh valid key answered 401 ${excerpt(fresh.text, 200)}): the feature is not offered`);
-  expect(fresh.status, `a fresh key as bearer: expected 200 (or 401 where not offered), got ${fresh.status} ${excerpt(fresh.text)}`).toBe(200);
-  expect((fresh.body as { id?: string }).id, `a fresh key as bearer acts as service account ${sa.name}`).toBe(sa.id);
+  expect(fresh).toHaveStatus(200, 'a fresh key as bearer (or 401 where not offered)');
+  expect(fresh.body.id, `a fresh key as bearer acts as service account ${sa.name}`).toBe(sa.id);
 
   await resources.setKeyActive(key, false);
-  await expectRefused(api, { bearer: key.value }, 'the deactivated key as bearer');
+  await expectKeyRefused(zenml, { bearer: key.value }, 'the deactivated key as bearer');
   await resources.setKeyActive(key, true);
   // Accepting the new key below also shows the reactivation took.
   const rotated = await resources.rotateKey(key, 0);
-  await expectRefused(api, { bearer: key.value }, 'the rotated-out key as bearer');
-  await expectAccepted(api, sa, { bearer: rotated.value }, 'the new key as bearer');
+  await expectKeyRefused(zenml, { bearer: key.value }, 'the rotated-out key as bearer');
+  await expectKeyAccepted(zenml, sa, { bearer: rotated.value }, 'the new key as bearer');
   await resources.deleteKey(rotated);
-  await expectRefused(api, { bearer: rotated.value }, 'the deleted key as bearer');
+  await expectKeyRefused(zenml, { bearer: rotated.value }, 'the deleted key as bearer');
 });
 
 /** The documented curl example sends the key unencoded, so a + in it arrives as a space. Each key of
@@ -218,7 +213,7 @@ test(...req('APIKEY-BEARER', 'the raw key works as a bearer where offered, and i
  * from a format that never has them (ZenML's: see the annotation below). */
 const MAX_KEYS_FOR_CURL = 3;
 
-test(...req('APIKEY-DOC-CURL', 'the documented unencoded curl login works for a key containing + or /', { writes: true }), async ({ api, resources }, testInfo) => {
+test(...req('APIKEY-DOC-CURL', 'the documented unencoded curl login works for a key containing + or /', { writes: true }), async ({ zenml, resources }, testInfo) => {
   const sa = await resources.serviceAccount();
   let key = await resources.apiKey(sa.id);
   let created = 1;
@@ -234,10 +229,11 @@ test(...req('APIKEY-DOC-CURL', 'the documented unencoded curl login works for a 
       : `none of ${created} keys contained + or /, as expected of ZenML keys (base64 of ASCII JSON holding a UUID and hex digits never encodes to + or /), so the unencoded login cannot garble them; checked the last key`,
   });
   // Sent exactly as `curl -d "password=<KEY>"` sends it: no URL encoding.
-  const res = await api.login(`password=${key.value}`);
+  const res = await zenml.login.form(`password=${key.value}`);
   should(
-    res.status === 200 && (res.body as { access_token?: string }).access_token !== undefined,
+    res.status === 200 && res.body.access_token !== undefined,
     'APIKEY-DOC-CURL',
     `the documented curl login (password not URL-encoded) with a key ${special ? 'containing + or /' : 'without + or /'} answered ${res.status} ${excerpt(res.text, 200)}`,
+    res.exchange,
   );
 });

@@ -6,8 +6,9 @@
  * The expiry wait comes first in this file so that it is dispatched early and overlaps other tests.
  */
 import { decodeJwt, type JWTPayload } from 'jose';
-import type { ApiClient, ApiResponse } from '../fixtures/api-client';
-import { excerpt } from '../fixtures/redaction';
+import type { ApiResponse } from '../core/http';
+import { excerpt } from '../core/redaction';
+import type { ApiTokenParams, ZenmlApi } from '../zenml/api';
 import { expect, req, should, test } from '../fixtures/test';
 
 /** The documented lifetime of a generic API token when none is asked for. */
@@ -32,13 +33,13 @@ interface IssuedToken {
   skew: number;
 }
 
-async function apiToken(api: ApiClient, token: string, params: Record<string, number> = {}): Promise<IssuedToken> {
+async function apiToken(zenml: ZenmlApi, token: string, params: ApiTokenParams = {}): Promise<IssuedToken> {
   const sent = Date.now() / 1000;
-  const res = await api.get('/api/v1/api_token', { token, params });
+  const res = await zenml.apiToken(token, params);
   const what = `GET /api/v1/api_token ${JSON.stringify(params)}`;
-  expect(res.status, `${what}: expected 200, got ${res.status} ${excerpt(res.text)}`).toBe(200);
+  expect(res).toHaveStatus(200, what);
   expect(typeof res.body, `${what}: the answer is a bare JSON string (the JWT), got ${excerpt(res.text, 100)}`).toBe('string');
-  const issued = res.body as string;
+  const issued = res.body;
   const claims = decodeJwt(issued);
   expect(claims.exp, `${what}: the token carries a numeric exp`).toEqual(expect.any(Number));
   const serverNow = claims.iat ?? Date.parse(res.headers.date ?? '') / 1000;
@@ -46,19 +47,15 @@ async function apiToken(api: ApiClient, token: string, params: Record<string, nu
   return { token: issued, claims, lifetime: claims.exp! - issuedAt, skew: issuedAt - sent };
 }
 
-async function currentUser(api: ApiClient, token: string): Promise<ApiResponse> {
-  return api.get('/api/v1/current-user', { token });
-}
-
 test(
   ...req('TOKEN-API-SHORT', `a ${SHORT_LIFETIME_S}-second API token carries that exp, works at once, and is refused once exp plus the leeway has passed`),
-  async ({ api, admin }, testInfo) => {
+  async ({ zenml, admin }, testInfo) => {
     const started = Date.now();
-    const short = await apiToken(api, admin.token, { expires_in: SHORT_LIFETIME_S });
+    const short = await apiToken(zenml, admin.token, { expires_in: SHORT_LIFETIME_S });
     expect(Math.abs(short.lifetime - SHORT_LIFETIME_S), `exp - iat must be the requested ${SHORT_LIFETIME_S} s (±${LIFETIME_TOLERANCE_S}), got ${short.lifetime.toFixed(1)} s`).toBeLessThanOrEqual(LIFETIME_TOLERANCE_S);
-    const first = await currentUser(api, short.token);
-    expect(first.status, `the short-lived token right after issue: expected 200, got ${first.status} ${excerpt(first.text)}`).toBe(200);
-    expect((first.body as { id?: string }).id, 'the short-lived token acts as the admin that asked for it').toBe(admin.userId);
+    const first = await zenml.currentUser.get(short.token);
+    expect(first).toHaveStatus(200, 'the short-lived token right after issue');
+    expect(first.body.id, 'the short-lived token acts as the admin that asked for it').toBe(admin.userId);
 
     // Poll until the first refusal, at most MAX_LEEWAY_S past exp (on the server's clock).
     const exp = short.claims.exp!;
@@ -67,7 +64,7 @@ test(
     let refusal: ApiResponse | undefined;
     while (serverNow() < exp + MAX_LEEWAY_S) {
       await new Promise((r) => setTimeout(r, POLL_INTERVAL_MS));
-      const res = await currentUser(api, short.token);
+      const res = await zenml.currentUser.get(short.token);
       if (res.status !== 200) {
         refusal = res;
         break;
@@ -76,7 +73,7 @@ test(
     }
     const refusedAt = serverNow();
     expect(refusal, `the token was still accepted ${(lastAccepted - exp).toFixed(1)} s after its exp; expected a refusal within ${MAX_LEEWAY_S} s`).toBeDefined();
-    expect(refusal!.status, `the expired token: expected 401, got ${refusal!.status} ${excerpt(refusal!.text)}`).toBe(401);
+    expect(refusal!).toHaveStatus(401, 'the expired token');
     expect(refusedAt, `the token was refused ${(exp - refusedAt).toFixed(1)} s before its exp`).toBeGreaterThanOrEqual(exp - 1);
     testInfo.annotations.push({
       type: 'leeway',
@@ -85,45 +82,45 @@ test(
   },
 );
 
-test(...req('TOKEN-API-DEFAULT', 'without parameters an API token lasts one hour, acts as the caller and is listed nowhere'), async ({ api, admin, contract }) => {
-  const issued = await apiToken(api, admin.token);
+test(...req('TOKEN-API-DEFAULT', 'without parameters an API token lasts one hour, acts as the caller and is listed nowhere'), async ({ zenml, admin, contract }) => {
+  const issued = await apiToken(zenml, admin.token);
   expect(Math.abs(issued.lifetime - DEFAULT_LIFETIME_S), `the default lifetime must be ${DEFAULT_LIFETIME_S} s (±${LIFETIME_TOLERANCE_S}), got ${issued.lifetime.toFixed(1)} s`).toBeLessThanOrEqual(LIFETIME_TOLERANCE_S);
-  const me = await currentUser(api, issued.token);
-  expect(me.status, `current-user with the API token: expected 200, got ${me.status} ${excerpt(me.text)}`).toBe(200);
-  const user = me.body as { id: string; name: string };
-  expect([user.id, user.name], 'the API token acts as the admin that asked for it').toEqual([admin.userId, admin.name]);
+  const me = await zenml.currentUser.get(issued.token);
+  expect(me).toHaveStatus(200, 'current-user with the API token');
+  expect([me.body.id, me.body.name], 'the API token acts as the admin that asked for it').toEqual([admin.userId, admin.name]);
 
   // Shown once: nothing the caller can read lists it afterwards.
-  const reads: Array<[string, string]> = [['/api/v1/current-user', admin.token], ['/api/v1/current-user', issued.token]];
-  if (contract.index.has('get', '/api/v1/devices')) reads.push(['/api/v1/devices', admin.token]);
-  for (const [path, token] of reads) {
-    const res = await api.get(path, { token });
-    expect(res.status, `GET ${path}: expected 200, got ${res.status} ${excerpt(res.text)}`).toBe(200);
-    expect(res.text.includes(issued.token), `GET ${path} must not show the API token`).toBe(false);
+  const reads: Array<[string, () => Promise<ApiResponse>]> = [
+    ['current-user with the admin token', () => zenml.currentUser.get(admin.token)],
+    ['current-user with the API token', () => zenml.currentUser.get(issued.token)],
+  ];
+  if (contract.index.has('get', '/api/v1/devices')) reads.push(['the devices list', () => zenml.devices.list(admin.token)]);
+  for (const [what, read] of reads) {
+    const res = await read();
+    expect(res).toHaveStatus(200, what);
+    expect(res.text.includes(issued.token), `${what} must not show the API token`).toBe(false);
   }
 });
 
-test(...req('TOKEN-API-MAX', 'a lifetime of 8 days, above the documented maximum of 7, is refused with a 4xx'), async ({ api, admin }) => {
-  const res = await api.get('/api/v1/api_token', { token: admin.token, params: { expires_in: TOO_LONG_S } });
-  expect(res.status, `api_token with expires_in=${TOO_LONG_S}: expected a 4xx, got ${res.status} ${excerpt(res.text)}`).toBeGreaterThanOrEqual(400);
-  expect(res.status, `api_token with expires_in=${TOO_LONG_S}: expected a 4xx, got ${res.status} ${excerpt(res.text)}`).toBeLessThan(500);
+test(...req('TOKEN-API-MAX', 'a lifetime of 8 days, above the documented maximum of 7, is refused with a 4xx'), async ({ zenml, admin }) => {
+  const res = await zenml.apiToken(admin.token, { expires_in: TOO_LONG_S });
+  expect(res).toHaveStatus('4xx', `api_token with expires_in=${TOO_LONG_S}`);
   expect(res.text, 'a refused api_token request carries no token').not.toMatch(/eyJ[\w-]+\.[\w-]+\./);
 });
 
-test(...req('TOKEN-API-PERMISSIONS', "a service account's API token acts as the service account and cannot create a service account (403)", { writes: true }), async ({ api, sa, resources }) => {
-  const issued = await apiToken(api, sa.session.token);
-  const me = await currentUser(api, issued.token);
-  expect(me.status, `current-user with the service account's API token: expected 200, got ${me.status} ${excerpt(me.text)}`).toBe(200);
-  const user = me.body as { id: string; body: { is_admin: boolean; is_service_account: boolean } };
-  expect(user.id, 'the API token acts as the service account that asked for it').toBe(sa.sa.id);
-  expect([user.body.is_service_account, user.body.is_admin], 'is_service_account, is_admin').toEqual([true, false]);
-  const create = await api.post('/api/v1/service_accounts', { token: issued.token, data: { name: resources.name('sa'), active: true } });
-  expect(create.status, `creating a service account with a service account's API token: expected 403, got ${create.status} ${excerpt(create.text)}`).toBe(403);
+test(...req('TOKEN-API-PERMISSIONS', "a service account's API token acts as the service account and cannot create a service account (403)", { writes: true }), async ({ zenml, serviceAccount, resources }) => {
+  const issued = await apiToken(zenml, serviceAccount.session.token);
+  const me = await zenml.currentUser.get(issued.token);
+  expect(me).toHaveStatus(200, "current-user with the service account's API token");
+  expect(me.body.id, 'the API token acts as the service account that asked for it').toBe(serviceAccount.account.id);
+  expect([me.body.body.is_service_account, me.body.body.is_admin], 'is_service_account, is_admin').toEqual([true, false]);
+  const create = await zenml.serviceAccounts.create(issued.token, { name: resources.name('sa') });
+  expect(create).toHaveStatus(403, "creating a service account with a service account's API token");
 });
 
-test(...req('LOGIN-TOKEN-EXPIRES', 'password and API-key login tokens carry an exp in the future'), async ({ admin, sa }) => {
-  for (const [who, token] of [['admin password login', admin.token], ['API key login', sa.session.token]]) {
-    const exp = decodeJwt(token!).exp;
-    should(typeof exp === 'number' && exp > Date.now() / 1000, 'LOGIN-TOKEN-EXPIRES', exp === undefined ? `the ${who} token has no exp: it never expires` : `the ${who} token has exp ${exp}, not in the future`);
+test(...req('LOGIN-TOKEN-EXPIRES', 'password and API-key login tokens carry an exp in the future'), async ({ admin, serviceAccount }) => {
+  for (const [who, session] of [['admin password login', admin], ['API key login', serviceAccount.session]] as const) {
+    const exp = decodeJwt(session.token).exp;
+    should(typeof exp === 'number' && exp > Date.now() / 1000, 'LOGIN-TOKEN-EXPIRES', exp === undefined ? `the ${who} token has no exp: it never expires` : `the ${who} token has exp ${exp}, not in the future`, session.response.exchange);
   }
 });

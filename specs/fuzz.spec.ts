@@ -10,13 +10,12 @@
  * the admin account is never locked out; generated usernames never name the admin.
  */
 import { decodeJwt, type JWTPayload } from 'jose';
+import { excerpt, registerSecret } from '../core/redaction';
+import { fuzz, holds, notEchoed, refused } from '../fuzz/property';
+import { loginCases, loginMeaning, loginRequest, type FuzzUser } from '../fuzz/login';
+import { authHeaderCases, authHeaderMeaning, authHeaderRequest, type Identities } from '../fuzz/auth-header';
+import { apiTokenCases, apiTokenMeaning, apiTokenRequest, GENERIC_TOKEN_MAX_LIFETIME } from '../fuzz/api-token';
 import { req, test } from '../fixtures/test';
-import { excerpt, registerSecret } from '../fixtures/redaction';
-import { loginSession } from '../fixtures/session-test';
-import { fuzz, holds, notEchoed, refused } from '../fixtures/fuzz/property';
-import { loginCases, loginMeaning, loginRequest, type FuzzUser } from '../fixtures/fuzz/login';
-import { authHeaderCases, authHeaderMeaning, authHeaderRequest, type Identities } from '../fixtures/fuzz/auth-header';
-import { apiTokenCases, apiTokenMeaning, apiTokenRequest, GENERIC_TOKEN_MAX_LIFETIME } from '../fixtures/fuzz/api-token';
 
 /** A 429 is the server protecting itself (the client already waited within a bound): a refusal, but
  * no evidence that a valid request would have been refused. */
@@ -55,10 +54,9 @@ test(...req('FUZZ-LOGIN', 'any login form: no 5xx, a token only for the real cre
 });
 
 test(...req('FUZZ-AUTH-HEADER', 'any Authorization header: no 5xx, accepted only with a real token and as its identity', { writes: true }), async ({ api, admin, resources, target }) => {
-  const created = await resources.user();
+  const created = await resources.userSession();
   registerSecret(created.password);
-  const session = await loginSession(api, { username: created.name, password: created.password });
-  const ids: Identities = { admin: { token: admin.token, userId: admin.userId }, user: { token: session.token, userId: session.userId } };
+  const ids: Identities = { admin: { token: admin.token, userId: admin.userId }, user: { token: created.session.token, userId: created.session.userId } };
   await fuzz(api, target, {
     id: 'FUZZ-AUTH-HEADER',
     arbitrary: authHeaderCases,

@@ -4,7 +4,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { editJson, json, pathOf, startFaultProxy, type Fault } from './harness/fault-proxy';
-import { REQUIREMENTS } from '../requirements';
+import { REQUIREMENTS } from '../core/req';
 import { runSuite, summarize } from './harness/run-suite';
 import { sharedServer } from './harness/shared-server';
 import { runWithSummary, statuses } from './harness/summary';

@@ -4,7 +4,7 @@
  * requirement (or, for a SHOULD, records a finding and still passes).
  */
 import { test, expect } from '@playwright/test';
-import type { RequirementId } from '../../requirements';
+import type { RequirementId } from '../../core/req';
 import { startFaultProxy, type Fault } from './fault-proxy';
 import { runSuite, summarize, type SuiteRun } from './run-suite';
 import { sharedServer } from './shared-server';

@@ -1,4 +1,4 @@
-import { startReferenceServer } from '../../fixtures/reference-server/launcher';
+import { startReferenceServer } from '../../reference-server/launcher';
 
 /** One real reference server for all self-tests; the suite runs they start point at it or at proxies in front of it. */
 export default async function selftestSetup(): Promise<() => Promise<void>> {

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../../fixtures/reference-server/python-env';
+import { PROJECT_ROOT } from '../../reference-server/python-env';
 
 export const ROOT = PROJECT_ROOT;
 

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { CONTRACT_REQUIREMENTS, isRequirementId, REQUIREMENTS, WRITES_TAG, type RequirementId } from '../../requirements';
+import { CONTRACT_REQUIREMENTS, isRequirementId, REQUIREMENTS, WRITES_TAG, type RequirementId } from '../../core/req';
 import { DOC_FILE, fixturesOf, listTests, renderDoc, scanSpecSources, WRITING_FIXTURES, type IdUse, type ListedTest } from '../../scripts/conformance-doc';
 
 // One listing for all checks (it spawns `playwright test --list`, about two seconds).

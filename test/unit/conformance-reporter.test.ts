@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { FullConfig, FullResult, Suite, TestCase } from '@playwright/test/reporter';
-import { KnownDeviations } from '../../fixtures/contract/known-deviations';
+import { KnownDeviations } from '../../core/known-deviations';
 import ConformanceReporter from '../../reporters/conformance-reporter';
 import type { Summary } from '../../reporters/summary';
-import { REQUIREMENT_ANNOTATION, requirement, type RequirementId } from '../../requirements';
+import { REQUIREMENT_ANNOTATION, requirement, type RequirementId } from '../../core/req';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 

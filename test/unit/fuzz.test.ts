@@ -5,11 +5,11 @@
 import { execFileSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
 import fc from 'fast-check';
-import { apiTokenCases, apiTokenMeaning, apiTokenRequest } from '../../fixtures/fuzz/api-token';
-import { authHeaderCases, authHeaderMeaning, authHeaderValue, type Identities } from '../../fixtures/fuzz/auth-header';
-import { loginCases, loginMeaning, loginRequest, MUST_ACCEPT_LOGIN_BYTES, type FuzzUser, type LoginCase } from '../../fixtures/fuzz/login';
-import { curlLine, shellWord, type FuzzRequest } from '../../fixtures/fuzz/replay';
-import { REDACTED, registerSecret } from '../../fixtures/redaction';
+import { apiTokenCases, apiTokenMeaning, apiTokenRequest } from '../../fuzz/api-token';
+import { authHeaderCases, authHeaderMeaning, authHeaderValue, type Identities } from '../../fuzz/auth-header';
+import { loginCases, loginMeaning, loginRequest, MUST_ACCEPT_LOGIN_BYTES, type FuzzUser, type LoginCase } from '../../fuzz/login';
+import { curlLine, shellWord, type FuzzRequest } from '../../fuzz/replay';
+import { REDACTED, registerSecret } from '../../core/redaction';
 
 const token = (sub: string) => `eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.${Buffer.from(JSON.stringify({ sub })).toString('base64url')}.c2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXI`;
 const ids: Identities = { admin: { token: token('a'), userId: 'a' }, user: { token: token('b'), userId: 'b' } };

@@ -3,7 +3,7 @@
  * keys, headers, forms, JSON (also JSON inside a JSON string), URLs with user info, variable dumps.
  */
 import { expect, test } from '@playwright/test';
-import { redact, registerSecret } from '../../fixtures/redaction';
+import { redact, registerSecret } from '../../core/redaction';
 
 // Deliberately fake test vectors: the JWT's signature is the text "signature-signature-signature" and the key's
 // id and secret are made up; neither was ever valid on any server.

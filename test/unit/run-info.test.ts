@@ -3,7 +3,7 @@
  * and from the metadata that shards leave in a merged report.
  */
 import { expect, test } from '@playwright/test';
-import { completeness, runScope, safeUrl } from '../../reporters/run-info';
+import { completeness, runScope, safeUrl } from '../../core/run-info';
 
 const argv = (...args: string[]) => ['/usr/bin/node', '/p/node_modules/.bin/playwright', 'test', ...args];
 

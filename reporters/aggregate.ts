@@ -1,0 +1,104 @@
+/**
+ * All tests' verdicts (core/verdicts.ts) gathered per requirement: the worst verdict wins, and the
+ * evidence says why (the records' messages) or, for a pass, what was checked.
+ */
+import { CONTRACT_REQUIREMENTS, REQUIREMENTS, type Level, type RequirementId } from '../core/req';
+import type { RecordedVerdict } from '../core/verdict';
+import { oneLine, requirementsOf, SEVERITY, verdictsOf, type Status, type TestRecord, type Verdict } from '../core/verdicts';
+
+export interface TestRef {
+  title: string;
+  location: string;
+  status: Status;
+}
+
+export interface RequirementResult {
+  id: RequirementId;
+  level: Level;
+  title: string;
+  source: string;
+  since?: string;
+  status: Status;
+  tests: TestRef[];
+  /** Distinct one-line reasons (failures, errors, findings, skip reasons), worst first; for a pass,
+   * what was checked. */
+  evidence: string[];
+  /** The records behind the fails and findings (one per test), for reports that show the exchange. */
+  records: Array<RecordedVerdict & { test: string; location: string }>;
+}
+
+const EVIDENCE_LINES = 5;
+
+function requestsOf(test: TestRecord): number {
+  return Number(test.annotations.find((a) => a.type === '_requests')?.description ?? 0) || 0;
+}
+
+export interface Aggregate {
+  requirements: RequirementResult[];
+  /** Catalogue requirements no test of this run named. */
+  notRun: RequirementId[];
+  /** Tests without a requirement annotation (every spec test should have one). */
+  unmapped: TestRef[];
+}
+
+/**
+ * All verdicts per requirement. The contract requirements (OAS-STATUS …) are checked on every response
+ * the suite receives, so every test that sent requests and did not break them counts as a pass for them.
+ */
+export function aggregate(tests: TestRecord[]): Aggregate {
+  const byId = new Map<RequirementId, Array<Verdict & { test: TestRecord }>>();
+  const unmapped: TestRef[] = [];
+  const contractChecked = { tests: 0, requests: 0 };
+  for (const test of tests) {
+    if (requirementsOf(test.annotations).length === 0) unmapped.push({ title: test.title, location: test.location, status: test.outcome === 'passed' ? 'pass' : test.outcome === 'skipped' ? 'skip' : 'error' });
+    for (const v of verdictsOf(test)) byId.set(v.requirement, [...(byId.get(v.requirement) ?? []), { ...v, test }]);
+    if (test.ran && test.outcome !== 'skipped' && requestsOf(test) > 0) {
+      contractChecked.tests += 1;
+      contractChecked.requests += requestsOf(test);
+    }
+  }
+
+  const requirements: RequirementResult[] = [];
+  const notRun: RequirementId[] = [];
+  for (const id of Object.keys(REQUIREMENTS) as RequirementId[]) {
+    const r = REQUIREMENTS[id];
+    const verdicts = byId.get(id) ?? [];
+    const implicit = (CONTRACT_REQUIREMENTS as readonly string[]).includes(id) && contractChecked.tests > 0;
+    if (verdicts.length === 0 && !implicit) {
+      notRun.push(id);
+      continue;
+    }
+    let status: Status = verdicts.reduce<Status>((worst, v) => (SEVERITY[v.status] > SEVERITY[worst] ? v.status : worst), verdicts.length > 0 ? 'skip' : 'pass');
+    if (implicit && status === 'skip') status = 'pass';
+    // One entry per test, with that test's worst verdict for this requirement.
+    const perTest = new Map<TestRecord, Verdict>();
+    for (const v of verdicts) {
+      const prev = perTest.get(v.test);
+      if (!prev || SEVERITY[v.status] > SEVERITY[prev.status]) perTest.set(v.test, v);
+    }
+    const testRefs = [...perTest].map(([t, v]) => ({ title: t.title, location: t.location, status: v.status }));
+    const reasons = [...perTest.values()]
+      .filter((v) => v.status !== 'pass' && v.evidence)
+      .sort((a, b) => SEVERITY[b.status] - SEVERITY[a.status])
+      .map((v) => oneLine(v.status === 'skip' ? `skipped: ${v.evidence}` : v.evidence!));
+    let evidence = [...new Set(reasons)];
+    if (evidence.length > EVIDENCE_LINES) evidence = [...evidence.slice(0, EVIDENCE_LINES), `… and ${evidence.length - EVIDENCE_LINES} more`];
+    if (status === 'pass') {
+      const passed = testRefs.filter((t) => t.status === 'pass').length;
+      evidence = [
+        ...(passed > 0 ? [`${passed} test${passed === 1 ? '' : 's'} passed`] : []),
+        ...(implicit ? [`${contractChecked.requests} responses of ${contractChecked.tests} tests checked against the document`] : []),
+        ...evidence,
+      ];
+    }
+    const records = [...perTest].filter(([, v]) => v.record).map(([t, v]) => ({ ...v.record!, test: t.title, location: t.location }));
+    requirements.push({ id, level: r.level, title: r.title, source: r.source, ...('since' in r ? { since: r.since as string } : {}), status, tests: testRefs, evidence, records });
+  }
+  return { requirements, notRun, unmapped };
+}
+
+export function countByStatus(requirements: RequirementResult[]): Record<Status, number> {
+  const counts = { pass: 0, fail: 0, finding: 0, skip: 0, error: 0 } satisfies Record<Status, number>;
+  for (const r of requirements) counts[r.status] += 1;
+  return counts;
+}
