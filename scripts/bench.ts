@@ -19,7 +19,7 @@ import path from 'node:path';
 import { startReferenceServer, type ReferenceServer } from '../reference-server/launcher';
 import { PROJECT_ROOT } from '../reference-server/python-env';
 import { startFaultProxy } from '../test/harness/fault-proxy';
-import type { FaultCase } from '../test/harness/fault-cases';
+import { catchOf, type FaultCase } from '../test/harness/fault-cases';
 import { runSuite, type SuiteRun } from '../test/harness/run-suite';
 import { baselineEntries, ensureSchemathesis, runSchemathesis, type SchemathesisRun } from './bench-schemathesis';
 
@@ -158,8 +158,8 @@ async function suiteCatches(server: ReferenceServer, c: FaultCase, isControl: bo
   try {
     const run = await runSuite({ ...server, baseURL: proxy.baseURL }, { grep: c.grep ?? c.breaks, env: c.env });
     if (isControl) return run.exitCode !== 0;
-    const named = (c.expect ?? 'fail') === 'fail' ? run.exitCode === 1 && run.failedRequirements.has(c.breaks) : run.findings.has(c.breaks);
-    return named && proxy.altered().length > 0;
+    // The same judgement as the self-tests: the named requirement's verdict, never a crash.
+    return catchOf(c, run, proxy.altered().length > 0) === 'caught';
   } finally {
     await proxy.close();
   }

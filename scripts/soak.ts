@@ -10,8 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startReferenceServer, type ReferenceServer } from '../reference-server/launcher';
 import { PROJECT_ROOT } from '../reference-server/python-env';
-import type { SuiteTarget } from '../test/harness/run-suite';
-import { runWithSummary } from '../test/harness/summary';
+import { runSuite, type SuiteTarget } from '../test/harness/run-suite';
 
 interface NonPass {
   run: number;
@@ -52,7 +51,7 @@ async function main(): Promise<void> {
   try {
     for (let i = 1; i <= runs; i++) {
       const t0 = performance.now();
-      const run = await runWithSummary(target);
+      const run = await runSuite(target);
       const seconds = Number(((performance.now() - t0) / 1000).toFixed(1));
       const seedOf = new Map<string, string>();
       for (const t of run.tests) {

@@ -13,9 +13,8 @@ import { inflateRawSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
 import type { Summary } from '../reporters/summary';
 import { editJson, pathOf, startFaultProxy, type Fault } from './harness/fault-proxy';
-import { ROOT, summarize } from './harness/run-suite';
+import { CONFORMANCE_REPORTER, ROOT, runSuite, summarize, type SuiteRun } from './harness/run-suite';
 import { sharedServer } from './harness/shared-server';
-import { CONFORMANCE_REPORTER, runWithSummary, type SummaryRun } from './harness/summary';
 
 const REDACTION_REPORTER = path.join(ROOT, 'reporters', 'redaction-reporter.ts');
 
@@ -90,9 +89,9 @@ test('no secret in any output of a failing run: HTML report and its embedded dat
   test.setTimeout(600_000);
   const server = sharedServer();
   const proxy = await startFaultProxy(server.baseURL, LEAKY);
-  let run: SummaryRun | undefined;
+  let run: SuiteRun | undefined;
   try {
-    run = await runWithSummary({ ...server, baseURL: proxy.baseURL }, { reporters: [REDACTION_REPORTER, 'html', 'junit'], keepOutput: true });
+    run = await runSuite({ ...server, baseURL: proxy.baseURL }, { reporters: [REDACTION_REPORTER, 'html', 'junit'], keepOutput: true });
     const failed = run.tests.filter((t) => t.status === 'failed');
     expect(failed.length, `the fault must make tests fail, so that failure attachments exist\n${summarize(run)}`).toBeGreaterThan(5);
     const texts = outputsOf(run.outputDir);
@@ -132,9 +131,9 @@ test('sharded with the blob reporter and merged with merge-reports: the same req
   const work = mkdtempSync(path.join(tmpdir(), 'zc-shards-'));
   try {
     const [whole, ...shards] = await Promise.all([
-      runWithSummary(server, { grep }),
+      runSuite(server, { grep }),
       ...[1, 2].map((n) =>
-        runWithSummary(server, {
+        runSuite(server, {
           grep,
           extraArgs: [`--shard=${n}/2`],
           reporters: [REDACTION_REPORTER, 'blob'],

@@ -7,7 +7,6 @@ import { editJson, json, pathOf, startFaultProxy, type Fault } from './harness/f
 import { REQUIREMENTS } from '../core/req';
 import { runSuite, summarize } from './harness/run-suite';
 import { sharedServer } from './harness/shared-server';
-import { runWithSummary, statuses } from './harness/summary';
 
 /**
  * What the reference server does, requirement by requirement, measured: every requirement passes but
@@ -19,12 +18,12 @@ const REFERENCE_FINDINGS: Record<string, string> = {
 };
 
 test('the suite gives the reference server (embedded, no BASE_URL) exactly its known verdicts', async () => {
-  const run = await runWithSummary(undefined);
+  const run = await runSuite(undefined);
   const report = `${summarize(run)}\n--- summary.md ---\n${run.markdown ?? '(none)'}`;
   expect(run.exitCode, report).toBe(0);
   expect(run.output, 'the embedded server was started').toContain('embedded reference server');
   const expected = Object.fromEntries(Object.keys(REQUIREMENTS).map((id) => [id, id in REFERENCE_FINDINGS ? 'finding' : 'pass']));
-  expect(statuses(run.summary), report).toEqual(expected);
+  expect(run.statuses, report).toEqual(expected);
   expect(run.summary?.notRun, report).toEqual([]);
   expect(run.tests.filter((t) => t.status !== 'passed').map((t) => t.title), report).toEqual([]);
 });

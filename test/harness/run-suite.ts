@@ -1,14 +1,19 @@
 /**
- * Runs the conformance suite in a child process, as a user would (`npx playwright test`), and reads
- * its JSON report: which tests failed, which requirements they named, which findings they recorded.
+ * Runs the conformance suite in a child process, as a user would (`npx playwright test`), with the
+ * JSON and conformance reporters, and reads what they wrote: the tests, and the verdict of every
+ * requirement from summary.json. Verdicts come from the summary alone (data the suite recorded),
+ * never from error text.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Status } from '../../core/verdicts';
 import { PROJECT_ROOT } from '../../reference-server/python-env';
+import type { Summary } from '../../reporters/summary';
 
 export const ROOT = PROJECT_ROOT;
+export const CONFORMANCE_REPORTER = path.join(ROOT, 'reporters', 'conformance-reporter.ts');
 
 export interface SuiteTarget {
   baseURL: string;
@@ -32,11 +37,13 @@ export interface SuiteRun {
   exitCode: number;
   output: string;
   tests: TestOutcome[];
-  /** Requirements named by failing tests: the title's ID, or IDs in [brackets] in the error. */
-  failedRequirements: Set<string>;
-  /** Requirements with a SHOULD finding. */
-  findings: Set<string>;
+  /** summary.json; undefined when the run ended before the reporter wrote it. */
+  summary?: Summary;
+  markdown?: string;
+  /** The verdict of every requirement the run decided (summary.json). */
+  statuses: Record<string, Status>;
   outputDir: string;
+  reportDir: string;
 }
 
 export interface RunOptions {
@@ -46,7 +53,7 @@ export interface RunOptions {
   extraArgs?: string[];
   /** Keep the output folder (report files) for the caller to inspect; removed otherwise. */
   keepOutput?: boolean;
-  /** Reporters besides json, e.g. the conformance reporter. */
+  /** Reporters besides json and the conformance reporter. */
   reporters?: string[];
 }
 
@@ -65,12 +72,11 @@ function* specsOf(suite: JsonSuite): Generator<JsonSpec> {
 }
 
 const ID_IN_TITLE = /^([A-Z][A-Z0-9]+(?:-[A-Z0-9]+)+) /;
-const ID_IN_ERROR = /\[([A-Z][A-Z0-9]+(?:-[A-Z0-9]+)+)\]/g;
 
 export async function runSuite(target: SuiteTarget | undefined, options: RunOptions = {}): Promise<SuiteRun> {
   const outputDir = mkdtempSync(path.join(tmpdir(), 'zc-selftest-'));
   const reportFile = path.join(outputDir, 'report.json');
-  const reporters = ['json', ...(options.reporters ?? [])].join(',');
+  const reporters = ['json', ...(options.reporters ?? []), CONFORMANCE_REPORTER].join(',');
   const args = ['playwright', 'test', '-c', path.join(ROOT, 'playwright.config.ts'), `--reporter=${reporters}`, `--output=${path.join(outputDir, 'results')}`];
   if (options.grep) args.push('--grep', options.grep);
   args.push(...(options.extraArgs ?? []));
@@ -81,6 +87,8 @@ export async function runSuite(target: SuiteTarget | undefined, options: RunOpti
     PLAYWRIGHT_JUNIT_OUTPUT_FILE: path.join(outputDir, 'junit.xml'),
     ZC_REPORT_DIR: path.join(outputDir, 'conformance-report'),
     FORCE_COLOR: '0',
+    // A self-test's summary must not land on the CI job's summary page.
+    GITHUB_STEP_SUMMARY: undefined,
     ...(target
       ? { BASE_URL: target.baseURL, ZENML_USERNAME: target.username, ZENML_PASSWORD: target.password, ZENML_JWT_SECRET: target.jwtSecret, ZENML_API_KEY: target.apiKey }
       : {}),
@@ -117,21 +125,14 @@ export async function runSuite(target: SuiteTarget | undefined, options: RunOpti
   } catch {
     /* no report: the run ended before tests (exit 2), the caller checks exitCode and output */
   }
-  const failedRequirements = new Set<string>();
-  const findings = new Set<string>();
-  for (const t of tests) {
-    if (t.status === 'failed' || t.status === 'timedOut') {
-      const named = t.errors.flatMap((e) => [...e.matchAll(ID_IN_ERROR)].map((m) => m[1]!));
-      if (t.requirement) failedRequirements.add(t.requirement);
-      named.forEach((id) => failedRequirements.add(id));
-    }
-    for (const a of t.annotations) {
-      const id = a.type === 'finding' ? a.description?.match(/^\[([A-Z0-9-]+)\]/)?.[1] : undefined;
-      if (id) findings.add(id);
-    }
-  }
+  const reportDir = path.join(outputDir, 'conformance-report');
+  const read = (f: string) => (existsSync(path.join(reportDir, f)) ? readFileSync(path.join(reportDir, f), 'utf8') : undefined);
+  const json = read('summary.json');
+  const summary = json ? (JSON.parse(json) as Summary) : undefined;
+  const statuses = Object.fromEntries((summary?.requirements ?? []).map((r) => [r.id, r.status]));
+  const run: SuiteRun = { exitCode, output, tests, summary, markdown: read('summary.md'), statuses, outputDir, reportDir };
   if (!options.keepOutput) rmSync(outputDir, { recursive: true, force: true });
-  return { exitCode, output, tests, failedRequirements, findings, outputDir };
+  return run;
 }
 
 /** A short account of a run for assertion messages. */
@@ -139,5 +140,6 @@ export function summarize(run: SuiteRun): string {
   const counts = new Map<string, number>();
   run.tests.forEach((t) => counts.set(t.status, (counts.get(t.status) ?? 0) + 1));
   const failed = run.tests.filter((t) => t.status === 'failed' || t.status === 'timedOut').map((t) => `  ✗ ${t.title}\n    ${t.errors[0]?.split('\n').slice(0, 4).join('\n    ') ?? ''}`);
-  return `exit ${run.exitCode}; ${[...counts].map(([s, n]) => `${n} ${s}`).join(', ')}; failed requirements: ${[...run.failedRequirements].join(', ') || 'none'}; findings: ${[...run.findings].join(', ') || 'none'}\n${failed.join('\n')}\n--- output tail ---\n${run.output.split('\n').slice(-15).join('\n')}`;
+  const not = Object.entries(run.statuses).filter(([, st]) => st !== 'pass').map(([id, st]) => `${id} ${st}`);
+  return `exit ${run.exitCode}; ${[...counts].map(([s, n]) => `${n} ${s}`).join(', ')}; result ${run.summary?.result ?? '(no summary)'}; not pass: ${not.join(', ') || 'none'}\n${failed.join('\n')}\n--- output tail ---\n${run.output.split('\n').slice(-15).join('\n')}`;
 }

@@ -11,6 +11,7 @@ import { KnownDeviations } from '../../core/known-deviations';
 import ConformanceReporter from '../../reporters/conformance-reporter';
 import type { Summary } from '../../reporters/summary';
 import { REQUIREMENT_ANNOTATION, requirement, type RequirementId } from '../../core/req';
+import { verdictAnnotation } from '../../core/verdict';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -20,11 +21,18 @@ function testCase(id: RequirementId, status: 'passed' | 'failed', deviations: st
     title: `${id} a test`,
     location: { file: path.join(ROOT, 'specs', 'x.spec.ts'), line: 3, column: 1 },
     annotations: [{ type: REQUIREMENT_ANNOTATION, description: `${id} (${r.level}): ${r.title}. Source: ${r.source}` }, ...deviations.map((d) => ({ type: 'deviation', description: d }))],
-    results: [{ status, errors: status === 'failed' ? [{ message: 'Error: got 500\n\nexpect(received).toBe(expected)' }] : [], annotations: [] }],
+    // A failed test recorded its assertion, as the suite's expect() does.
+    results: [
+      {
+        status,
+        errors: status === 'failed' ? [{ message: 'Error: got 500\n\nexpect(received).toBe(expected)' }] : [],
+        annotations: status === 'failed' ? [verdictAnnotation({ requirement: id, status: 'fail', kind: 'assertion', raised: 'hard', message: 'got 500' })] : [],
+      },
+    ],
   } as unknown as TestCase;
 }
 
-// The entries of requirements/known-deviations.json for the version the fake target runs.
+// The entries of core/known-deviations.json for the version the fake target runs.
 const ALL_USED = new KnownDeviations().applicable('0.98.0').map((e) => e.id);
 
 async function report(tests: TestCase[], status: FullResult['status'], env: Record<string, string> = {}) {
