@@ -108,12 +108,18 @@ export class ApiClient implements Transport {
     const responseHeaders: Record<string, string> = {};
     for (const { name, value } of response.headersArray()) {
       const key = name.toLowerCase();
-      responseHeaders[key] = key in responseHeaders ? `${responseHeaders[key]}${key === 'set-cookie' ? '\n' : ', '}${value}` : value;
+      responseHeaders[key] =
+        key in responseHeaders ? `${responseHeaders[key]}${key === 'set-cookie' ? '\n' : ', '}${value}` : value;
     }
     // The client never carries cookies from one request to the next: ZenML reads its session cookie
     // before the Authorization header, so a kept cookie would decide what a bearer test is about.
     if ('set-cookie' in responseHeaders) await this.ctx.clearCookies();
-    return this.receive<T>({ method, url, headers, body }, { status: response.status(), headers: responseHeaders, text }, ms, options);
+    return this.receive<T>(
+      { method, url, headers, body },
+      { status: response.status(), headers: responseHeaders, text },
+      ms,
+      options,
+    );
   }
 
   /**
@@ -122,7 +128,12 @@ export class ApiClient implements Transport {
    */
   adopt<T = unknown>(recorded: RecordedAnswer): Promise<CheckedResponse<T>> {
     const url = new URL(this.baseURL + recorded.path);
-    return this.receive<T>({ method: recorded.method, url, headers: recorded.requestHeaders ?? {}, body: recorded.requestBody }, recorded, 0, {});
+    return this.receive<T>(
+      { method: recorded.method, url, headers: recorded.requestHeaders ?? {}, body: recorded.requestBody },
+      recorded,
+      0,
+      {},
+    );
   }
 
   private async receive<T>(
@@ -134,12 +145,25 @@ export class ApiClient implements Transport {
     const parsed = parseJson(res.text);
     registerIssuedSecrets(parsed);
     const exchange: Exchange = {
-      request: { method: req.method, url: redact(req.url.pathname + req.url.search), headers: redactHeaders(req.headers), body: req.body === undefined ? undefined : redact(req.body) },
+      request: {
+        method: req.method,
+        url: redact(req.url.pathname + req.url.search),
+        headers: redactHeaders(req.headers),
+        body: req.body === undefined ? undefined : redact(req.body),
+      },
       response: { status: res.status, headers: redactHeaders(res.headers), body: excerpt(res.text, 4000) },
       ms: Math.round(ms),
     };
     if (this.keepExchanges) this.exchanges.push(exchange);
-    const violations = this.check(req.method, req.url.pathname, res.status, res.headers['content-type'], res.text, options, exchange);
+    const violations = this.check(
+      req.method,
+      req.url.pathname,
+      res.status,
+      res.headers['content-type'],
+      res.text,
+      options,
+      exchange,
+    );
     const result: CheckedResponse<T> = {
       method: req.method,
       path: req.url.pathname,
@@ -156,7 +180,15 @@ export class ApiClient implements Transport {
     return result;
   }
 
-  private check(method: string, pathname: string, status: number, contentType: string | undefined, text: string, options: SendOptions, exchange: Exchange): Violation[] {
+  private check(
+    method: string,
+    pathname: string,
+    status: number,
+    contentType: string | undefined,
+    text: string,
+    options: SendOptions,
+    exchange: Exchange,
+  ): Violation[] {
     if (!this.contract || options.uncontracted !== undefined) return [];
     const operationPath = this.operationPath(pathname);
     if (options.undeclared !== undefined && !this.contract.index.match(method, operationPath)) {
@@ -201,7 +233,8 @@ function parseJson(text: string): unknown {
 function registerIssuedSecrets(parsed: unknown): void {
   if (parsed && typeof parsed === 'object') {
     const p = parsed as Record<string, unknown>;
-    for (const k of ['access_token', 'refresh_token', 'csrf_token', 'device_code', 'user_code', 'activation_token']) if (typeof p[k] === 'string') registerSecret(p[k]);
+    for (const k of ['access_token', 'refresh_token', 'csrf_token', 'device_code', 'user_code', 'activation_token'])
+      if (typeof p[k] === 'string') registerSecret(p[k]);
     const inner = p.body as Record<string, unknown> | undefined;
     for (const k of ['key', 'activation_token']) if (typeof inner?.[k] === 'string') registerSecret(inner[k]);
   } else if (typeof parsed === 'string' && parsed.startsWith('eyJ')) {
@@ -210,14 +243,24 @@ function registerIssuedSecrets(parsed: unknown): void {
 }
 
 export function redactHeaders(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, /^(authorization|cookie|set-cookie|x-csrf-token)$/i.test(k) ? redactHeaderValue(k, v) : redact(v)]));
+  return Object.fromEntries(
+    Object.entries(headers).map(([k, v]) => [
+      k,
+      /^(authorization|cookie|set-cookie|x-csrf-token)$/i.test(k) ? redactHeaderValue(k, v) : redact(v),
+    ]),
+  );
 }
 
 function redactHeaderValue(name: string, value: string): string {
   // Keep what a reader needs (the scheme, the cookie name and attributes), drop the secret.
-  if (/^authorization$/i.test(name)) return value.replace(/^(\S+\s+)?.*$/s, (_m, scheme: string | undefined) => `${scheme ?? ''}[REDACTED]`);
+  if (/^authorization$/i.test(name))
+    return value.replace(/^(\S+\s+)?.*$/s, (_m, scheme: string | undefined) => `${scheme ?? ''}[REDACTED]`);
   // Set-Cookie: only the value after the cookie name (attributes stay); Cookie: every value.
-  if (/^set-cookie$/i.test(name)) return value.split('\n').map((line) => line.replace(/=([^;]*)/, '=[REDACTED]')).join('\n');
+  if (/^set-cookie$/i.test(name))
+    return value
+      .split('\n')
+      .map((line) => line.replace(/=([^;]*)/, '=[REDACTED]'))
+      .join('\n');
   if (/^cookie$/i.test(name)) return value.replace(/=([^;]*)/g, '=[REDACTED]');
   return '[REDACTED]';
 }

@@ -26,6 +26,11 @@ export function setCookies(res: Pick<ApiResponse, 'headers'>): SetCookie[] {
           return i < 0 ? [a.toLowerCase(), ''] : [a.slice(0, i).toLowerCase(), a.slice(i + 1)];
         }),
       );
-      return { name: pair.slice(0, eq), value: pair.slice(eq + 1).replace(/^"|"$/g, ''), attributes, attributeText: attrs.join('; ') };
+      return {
+        name: pair.slice(0, eq),
+        value: pair.slice(eq + 1).replace(/^"|"$/g, ''),
+        attributes,
+        attributeText: attrs.join('; '),
+      };
     });
 }

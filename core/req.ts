@@ -17,13 +17,22 @@ export const WRITES_TAG = '@writes';
 
 /** Checked by the validating client on every response rather than by a test of their own: each test
  * that sends requests checks them (fixtures/api-client.ts names them in a ContractViolation). */
-export const CONTRACT_REQUIREMENTS = ['OAS-OPERATION', 'OAS-STATUS', 'OAS-CONTENT-TYPE', 'OAS-SCHEMA'] as const satisfies readonly RequirementId[];
+export const CONTRACT_REQUIREMENTS = [
+  'OAS-OPERATION',
+  'OAS-STATUS',
+  'OAS-CONTENT-TYPE',
+  'OAS-SCHEMA',
+] as const satisfies readonly RequirementId[];
 
 /**
  * `also`: further requirements the same test checks on the way (e.g. a SHOULD header on a 401).
  * `writes`: the test changes the target (see WRITES_TAG); every test that uses `resources` does.
  */
-export function req(id: RequirementId, title: string, options: { also?: RequirementId[]; tags?: string[]; writes?: boolean } = {}): [string, TestDetails] {
+export function req(
+  id: RequirementId,
+  title: string,
+  options: { also?: RequirementId[]; tags?: string[]; writes?: boolean } = {},
+): [string, TestDetails] {
   const ids = [id, ...(options.also ?? [])];
   const main = requirement(id);
   return [

@@ -45,13 +45,45 @@ export function safeUrl(url: string): string {
 
 // Options of `playwright test` that take a value (so that the value is not taken for a file filter).
 const WITH_VALUE = new Set([
-  '-c', '--config', '--reporter', '-g', '--grep', '-G', '--grep-invert', '--project', '--shard', '--output', '--timeout',
-  '-j', '--workers', '--retries', '--repeat-each', '--max-failures', '--global-timeout', '--trace', '--tsconfig',
-  '--test-list', '--test-list-invert', '--browser', '--last-failed-file', '--update-source-method', '--ui-host', '--ui-port',
+  '-c',
+  '--config',
+  '--reporter',
+  '-g',
+  '--grep',
+  '-G',
+  '--grep-invert',
+  '--project',
+  '--shard',
+  '--output',
+  '--timeout',
+  '-j',
+  '--workers',
+  '--retries',
+  '--repeat-each',
+  '--max-failures',
+  '--global-timeout',
+  '--trace',
+  '--tsconfig',
+  '--test-list',
+  '--test-list-invert',
+  '--browser',
+  '--last-failed-file',
+  '--update-source-method',
+  '--ui-host',
+  '--ui-port',
 ]);
 // Options that leave tests out. (-x / --max-failures only stop early; tests that did not run are
 // seen in the results.)
-const FILTERING = new Set(['-g', '--grep', '-G', '--grep-invert', '--last-failed', '--only-changed', '--test-list', '--test-list-invert']);
+const FILTERING = new Set([
+  '-g',
+  '--grep',
+  '-G',
+  '--grep-invert',
+  '--last-failed',
+  '--only-changed',
+  '--test-list',
+  '--test-list-invert',
+]);
 
 /** Which tests a `playwright test` command line leaves out. `projects`: all project names of the config
  * (--project naming every one of them leaves nothing out). */
@@ -61,9 +93,12 @@ export function runScope(argv: string[], projects: string[], shard: FullConfig['
   const start = argv.indexOf('test');
   const args = start < 0 ? [] : argv.slice(start + 1);
   for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
+    const arg = args[i];
     if (arg === '--') break;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
     const value = inline ?? (WITH_VALUE.has(flag) ? args[++i] : undefined);
     if (flag === '--project') named.push(value ?? '');
     else if (FILTERING.has(flag)) filters.push(value === undefined ? flag : `${flag} ${value}`);
@@ -75,7 +110,11 @@ export function runScope(argv: string[], projects: string[], shard: FullConfig['
 
 /** Record the target and the scope of this run (global setup, runner process). */
 export function recordRunInfo(config: FullConfig, target: TargetInfo): void {
-  const scope = runScope(config.argv ?? [], config.projects.map((p) => p.name), config.shard);
+  const scope = runScope(
+    config.argv ?? [],
+    config.projects.map((p) => p.name),
+    config.shard,
+  );
   config.metadata[TARGET_KEY] = target;
   config.metadata[scope.shard ? `${SCOPE_KEY} ${scope.shard.current}/${scope.shard.total}` : SCOPE_KEY] = scope;
   // The HTML report hides custom metadata unless asked (#?show-metadata-other) but always shows its
@@ -98,7 +137,7 @@ export function completeness(metadata: Record<string, unknown>): { complete: boo
   if (filters.length > 0) return { complete: false, why: `filtered: ${filters.join(' ')}` };
   const shards = scopes.filter((s) => s.shard);
   if (shards.length === 0) return { complete: true, why: 'all tests' };
-  const total = shards[0]!.shard!.total;
+  const total = shards[0].shard!.total;
   const present = new Set(shards.map((s) => s.shard!.current));
   if (shards.length !== scopes.length || present.size !== total || shards.some((s) => s.shard!.total !== total)) {
     return { complete: false, why: `shards ${[...present].sort().join(', ')} of ${total}` };

@@ -82,7 +82,12 @@ export function verdictsOf(test: TestRecord): Verdict[] {
   const stoppedBy = records.find((r) => r.raised === 'hard');
   for (const id of undecided) {
     if (unexplained) out.push({ requirement: id, status: 'error', evidence: `the suite could not decide: ${headline(test)}` });
-    else if (stoppedBy) out.push({ requirement: id, status: 'skip', evidence: `not decided: the test stopped at a failure of ${stoppedBy.requirement}` });
+    else if (stoppedBy)
+      out.push({
+        requirement: id,
+        status: 'skip',
+        evidence: `not decided: the test stopped at a failure of ${stoppedBy.requirement}`,
+      });
     else out.push({ requirement: id, status: 'pass' });
   }
   return out;
@@ -93,5 +98,10 @@ function headline(test: TestRecord): string {
   if (test.outcome === 'timedOut') return test.errors.find((e) => /timeout/i.test(e))?.split('\n')[0] ?? 'the test timed out';
   if (test.outcome === 'interrupted') return 'the run was interrupted';
   const last = test.errors.at(-1) ?? 'failed without an error message';
-  return last.replace(ANSI, '').split('\n').find((l) => l.trim() !== '') ?? last;
+  return (
+    last
+      .replace(ANSI, '')
+      .split('\n')
+      .find((l) => l.trim() !== '') ?? last
+  );
 }

@@ -50,7 +50,12 @@ export function aggregate(tests: TestRecord[]): Aggregate {
   const unmapped: TestRef[] = [];
   const contractChecked = { tests: 0, requests: 0 };
   for (const test of tests) {
-    if (requirementsOf(test.annotations).length === 0) unmapped.push({ title: test.title, location: test.location, status: test.outcome === 'passed' ? 'pass' : test.outcome === 'skipped' ? 'skip' : 'error' });
+    if (requirementsOf(test.annotations).length === 0)
+      unmapped.push({
+        title: test.title,
+        location: test.location,
+        status: test.outcome === 'passed' ? 'pass' : test.outcome === 'skipped' ? 'skip' : 'error',
+      });
     for (const v of verdictsOf(test)) byId.set(v.requirement, [...(byId.get(v.requirement) ?? []), { ...v, test }]);
     if (test.ran && test.outcome !== 'skipped' && requestsOf(test) > 0) {
       contractChecked.tests += 1;
@@ -68,7 +73,10 @@ export function aggregate(tests: TestRecord[]): Aggregate {
       notRun.push(id);
       continue;
     }
-    let status: Status = verdicts.reduce<Status>((worst, v) => (SEVERITY[v.status] > SEVERITY[worst] ? v.status : worst), verdicts.length > 0 ? 'skip' : 'pass');
+    let status: Status = verdicts.reduce<Status>(
+      (worst, v) => (SEVERITY[v.status] > SEVERITY[worst] ? v.status : worst),
+      verdicts.length > 0 ? 'skip' : 'pass',
+    );
     if (implicit && status === 'skip') status = 'pass';
     // One entry per test, with that test's worst verdict for this requirement.
     const perTest = new Map<TestRecord, Verdict>();
@@ -82,17 +90,32 @@ export function aggregate(tests: TestRecord[]): Aggregate {
       .sort((a, b) => SEVERITY[b.status] - SEVERITY[a.status])
       .map((v) => oneLine(v.status === 'skip' ? `skipped: ${v.evidence}` : v.evidence!));
     let evidence = [...new Set(reasons)];
-    if (evidence.length > EVIDENCE_LINES) evidence = [...evidence.slice(0, EVIDENCE_LINES), `… and ${evidence.length - EVIDENCE_LINES} more`];
+    if (evidence.length > EVIDENCE_LINES)
+      evidence = [...evidence.slice(0, EVIDENCE_LINES), `… and ${evidence.length - EVIDENCE_LINES} more`];
     if (status === 'pass') {
       const passed = testRefs.filter((t) => t.status === 'pass').length;
       evidence = [
         ...(passed > 0 ? [`${passed} test${passed === 1 ? '' : 's'} passed`] : []),
-        ...(implicit ? [`${contractChecked.requests} responses of ${contractChecked.tests} tests checked against the document`] : []),
+        ...(implicit
+          ? [`${contractChecked.requests} responses of ${contractChecked.tests} tests checked against the document`]
+          : []),
         ...evidence,
       ];
     }
-    const records = [...perTest].filter(([, v]) => v.record).map(([t, v]) => ({ ...v.record!, test: t.title, location: t.location }));
-    requirements.push({ id, level: r.level, title: r.title, source: r.source, ...('since' in r ? { since: r.since as string } : {}), status, tests: testRefs, evidence, records });
+    const records = [...perTest]
+      .filter(([, v]) => v.record)
+      .map(([t, v]) => ({ ...v.record!, test: t.title, location: t.location }));
+    requirements.push({
+      id,
+      level: r.level,
+      title: r.title,
+      source: r.source,
+      ...('since' in r ? { since: r.since as string } : {}),
+      status,
+      tests: testRefs,
+      evidence,
+      records,
+    });
   }
   return { requirements, notRun, unmapped };
 }

@@ -28,7 +28,13 @@ function targetFromEnv(): TargetInfo | undefined {
   const server = process.env.ZC_SERVER;
   if (!server || !process.env.BASE_URL) return undefined;
   const s = JSON.parse(server) as { id?: string; version: string; authScheme?: string };
-  return { target: safeUrl(process.env.BASE_URL), serverVersion: s.version, serverId: s.id, authScheme: s.authScheme, embedded: process.env.ZC_EMBEDDED === '1' };
+  return {
+    target: safeUrl(process.env.BASE_URL),
+    serverVersion: s.version,
+    serverId: s.id,
+    authScheme: s.authScheme,
+    embedded: process.env.ZC_EMBEDDED === '1',
+  };
 }
 
 export default class ConformanceReporter implements Reporter {
@@ -79,7 +85,9 @@ export default class ConformanceReporter implements Reporter {
     this.write(summary);
     const file = path.join(this.dir, 'summary.md');
     const shown = path.relative(process.cwd(), file).startsWith('..') ? file : path.relative(process.cwd(), file);
-    console.log(`\nConformance: ${summary.result.toUpperCase()}${summary.reasons.length ? ` (${summary.reasons.join('; ')})` : ''}. ${shown}`);
+    console.log(
+      `\nConformance: ${summary.result.toUpperCase()}${summary.reasons.length ? ` (${summary.reasons.join('; ')})` : ''}. ${shown}`,
+    );
     // Only ever make a run fail, never pass.
     return result.status === 'passed' && summary.result !== 'pass' ? { status: 'failed' } : undefined;
   }
@@ -117,6 +125,12 @@ export default class ConformanceReporter implements Reporter {
   private writeUnusable(): void {
     const message = process.env[UNUSABLE_ENV];
     if (this.ended || !message) return;
-    this.write(unusableSummary(message, process.env.BASE_URL ? safeUrl(process.env.BASE_URL) : undefined, process.env.CONFORMANCE_STRICT === '1'));
+    this.write(
+      unusableSummary(
+        message,
+        process.env.BASE_URL ? safeUrl(process.env.BASE_URL) : undefined,
+        process.env.CONFORMANCE_STRICT === '1',
+      ),
+    );
   }
 }

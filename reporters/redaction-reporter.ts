@@ -56,7 +56,10 @@ export default class RedactionReporter implements Reporter {
     const walk = (steps: TestStep[]) => steps.forEach((s) => (redactStep(s), walk(s.steps)));
     walk(result.steps);
     for (const a of [...test.annotations, ...result.annotations]) if (a.description) a.description = redact(a.description);
-    for (const out of [result.stdout, result.stderr]) out.forEach((chunk, i) => (out[i] = typeof chunk === 'string' ? redact(chunk) : Buffer.from(redact(chunk.toString('utf8')))));
+    for (const out of [result.stdout, result.stderr])
+      out.forEach(
+        (chunk, i) => (out[i] = typeof chunk === 'string' ? redact(chunk) : Buffer.from(redact(chunk.toString('utf8')))),
+      );
     for (const a of result.attachments) {
       if (!TEXT.test(a.contentType)) continue;
       if (a.body) a.body = Buffer.from(redact(a.body.toString('utf8')));

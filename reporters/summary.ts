@@ -66,19 +66,24 @@ export interface SummaryInput {
 export function buildSummary(input: SummaryInput): Summary {
   const { requirements, notRun, unmapped } = aggregate(input.tests);
   const counts = { ...countByStatus(requirements), notRun: notRun.length };
-  const outcomes = { passed: 0, failed: 0, timedOut: 0, skipped: 0, interrupted: 0 } satisfies Record<TestRecord['outcome'], number>;
+  const outcomes = { passed: 0, failed: 0, timedOut: 0, skipped: 0, interrupted: 0 } satisfies Record<
+    TestRecord['outcome'],
+    number
+  >;
   for (const t of input.tests) outcomes[t.outcome] += 1;
 
   const usedBy = new Map<string, number>();
   for (const t of input.tests) {
-    for (const a of t.annotations) if (a.type === 'deviation' && a.description) usedBy.set(a.description, (usedBy.get(a.description) ?? 0) + 1);
+    for (const a of t.annotations)
+      if (a.type === 'deviation' && a.description) usedBy.set(a.description, (usedBy.get(a.description) ?? 0) + 1);
   }
   const applicable = input.target ? new KnownDeviations().applicable(input.target.serverVersion).map((e) => e.id) : [];
   const unfinished = input.tests.filter((t) => !t.ran).length;
   let stale: string[] | null = null;
   let note: string;
   if (!input.target) note = 'not checked: the target is unknown';
-  else if (!input.scope.complete) note = `not checked: ${input.scope.why}; an entry that only the left-out tests use would look unused`;
+  else if (!input.scope.complete)
+    note = `not checked: ${input.scope.why}; an entry that only the left-out tests use would look unused`;
   else if (unfinished > 0) note = `not checked: ${unfinished} tests did not run (the run stopped early)`;
   else {
     stale = applicable.filter((id) => !usedBy.has(id));
@@ -90,7 +95,8 @@ export function buildSummary(input: SummaryInput): Summary {
   const reasons: string[] = [];
   const failed = (level: Level) => requirements.filter((r) => r.level === level && r.status === 'fail').map((r) => r.id);
   if (failed('MUST').length) reasons.push(`MUST failed: ${failed('MUST').join(', ')}`);
-  if (failed('SHOULD').length) reasons.push(`a SHOULD test failed (an assertion or a contract violation, not a finding): ${failed('SHOULD').join(', ')}`);
+  if (failed('SHOULD').length)
+    reasons.push(`a SHOULD test failed (an assertion or a contract violation, not a finding): ${failed('SHOULD').join(', ')}`);
   const findings = requirements.filter((r) => r.status === 'finding').map((r) => r.id);
   if (input.strict && findings.length) reasons.push(`CONFORMANCE_STRICT=1 and SHOULD findings: ${findings.join(', ')}`);
   if (input.strict && stale?.length) reasons.push(`CONFORMANCE_STRICT=1 and stale known deviations: ${stale.join(', ')}`);
@@ -99,7 +105,9 @@ export function buildSummary(input: SummaryInput): Summary {
   if (errored.length) reasons.push(`the suite could not decide (error): ${errored.join(', ')}`);
   if (input.errors.length) reasons.push(`${input.errors.length} error(s) outside the tests`);
   if (input.playwrightStatus !== 'passed' && reasons.length === 0) {
-    reasons.push(`Playwright reports the run as ${input.playwrightStatus}${unmapped.some((t) => t.status !== 'pass' && t.status !== 'skip') ? ' (a test without a requirement failed)' : ''}`);
+    reasons.push(
+      `Playwright reports the run as ${input.playwrightStatus}${unmapped.some((t) => t.status !== 'pass' && t.status !== 'skip') ? ' (a test without a requirement failed)' : ''}`,
+    );
   }
   const result: RunResult = failing ? 'fail' : reasons.length ? 'error' : 'pass';
 
@@ -108,13 +116,26 @@ export function buildSummary(input: SummaryInput): Summary {
     reasons,
     target: input.target?.target ?? null,
     serverVersion: input.target?.serverVersion ?? null,
-    server: input.target ? { serverId: input.target.serverId, authScheme: input.target.authScheme, embedded: input.target.embedded } : null,
+    server: input.target
+      ? { serverId: input.target.serverId, authScheme: input.target.authScheme, embedded: input.target.embedded }
+      : null,
     strict: input.strict,
-    run: { complete: input.scope.complete, scope: input.scope.why, playwrightStatus: input.playwrightStatus, tests: outcomes, durationMs: input.durationMs },
+    run: {
+      complete: input.scope.complete,
+      scope: input.scope.why,
+      playwrightStatus: input.playwrightStatus,
+      tests: outcomes,
+      durationMs: input.durationMs,
+    },
     counts,
     requirements,
     notRun: notRun.map((id) => ({ id, level: REQUIREMENTS[id].level, title: REQUIREMENTS[id].title })),
-    deviations: { applicable, used: [...usedBy].map(([id, tests]) => ({ id, tests })).sort((a, b) => a.id.localeCompare(b.id)), stale, note },
+    deviations: {
+      applicable,
+      used: [...usedBy].map(([id, tests]) => ({ id, tests })).sort((a, b) => a.id.localeCompare(b.id)),
+      stale,
+      note,
+    },
     errors: input.errors.map((e) => oneLine(e, 500)),
     unmappedTests: unmapped,
   };
@@ -129,22 +150,48 @@ export function unusableSummary(message: string, target: string | undefined, str
     serverVersion: null,
     server: null,
     strict,
-    run: { complete: false, scope: 'no test ran', playwrightStatus: 'failed', tests: { passed: 0, failed: 0, timedOut: 0, skipped: 0, interrupted: 0 } },
+    run: {
+      complete: false,
+      scope: 'no test ran',
+      playwrightStatus: 'failed',
+      tests: { passed: 0, failed: 0, timedOut: 0, skipped: 0, interrupted: 0 },
+    },
     counts: { pass: 0, fail: 0, finding: 0, skip: 0, error: 0, notRun: Object.keys(REQUIREMENTS).length },
     requirements: [],
-    notRun: (Object.keys(REQUIREMENTS) as RequirementId[]).map((id) => ({ id, level: REQUIREMENTS[id].level, title: REQUIREMENTS[id].title })),
+    notRun: (Object.keys(REQUIREMENTS) as RequirementId[]).map((id) => ({
+      id,
+      level: REQUIREMENTS[id].level,
+      title: REQUIREMENTS[id].title,
+    })),
     deviations: { applicable: [], used: [], stale: null, note: 'not checked: no test ran' },
     errors: [],
     unmappedTests: [],
   };
 }
 
-const ICON: Record<Status, string> = { pass: '✅ pass', fail: '❌ fail', finding: '⚠️ finding', skip: '⏭️ skip', error: '💥 error' };
-const HEADLINE: Record<RunResult, string> = { pass: '✅ PASS', fail: '❌ FAIL', error: '💥 ERROR', unusable: '⛔ TARGET UNUSABLE' };
+const ICON: Record<Status, string> = {
+  pass: '✅ pass',
+  fail: '❌ fail',
+  finding: '⚠️ finding',
+  skip: '⏭️ skip',
+  error: '💥 error',
+};
+const HEADLINE: Record<RunResult, string> = {
+  pass: '✅ PASS',
+  fail: '❌ FAIL',
+  error: '💥 ERROR',
+  unusable: '⛔ TARGET UNUSABLE',
+};
 
 /** Text safe inside a Markdown table cell (GitHub renders HTML in cells, so < > are escaped too). */
 function cell(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\|/g, '\\|')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 const code = (id: string) => `\`${id}\``;
@@ -152,7 +199,9 @@ const code = (id: string) => `\`${id}\``;
 export function renderMarkdown(s: Summary): string {
   const out: string[] = [];
   out.push(`### ZenML conformance: ${HEADLINE[s.result]}`, '');
-  const target = s.target ? `Target ${code(s.target)}${s.serverVersion ? ` · ZenML ${s.serverVersion}` : ''}${s.server?.embedded ? ' (embedded reference server)' : ''}` : 'Target unknown';
+  const target = s.target
+    ? `Target ${code(s.target)}${s.serverVersion ? ` · ZenML ${s.serverVersion}` : ''}${s.server?.embedded ? ' (embedded reference server)' : ''}`
+    : 'Target unknown';
   out.push(`${target} · ${s.run.scope}${s.strict ? ' · strict (CONFORMANCE_STRICT=1)' : ''}`, '');
   for (const reason of s.reasons) out.push(`- **${cell(reason)}**`);
   if (s.reasons.length) out.push('');
@@ -162,11 +211,21 @@ export function renderMarkdown(s: Summary): string {
   }
 
   const c = s.counts;
-  out.push(`${c.pass} pass · ${c.fail} fail · ${c.finding} finding · ${c.skip} skip · ${c.error} error · ${c.notRun} not run  (requirements; tests: ${Object.entries(s.run.tests).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ') || 'none'})`, '');
+  out.push(
+    `${c.pass} pass · ${c.fail} fail · ${c.finding} finding · ${c.skip} skip · ${c.error} error · ${c.notRun} not run  (requirements; tests: ${
+      Object.entries(s.run.tests)
+        .filter(([, n]) => n > 0)
+        .map(([k, n]) => `${n} ${k}`)
+        .join(', ') || 'none'
+    })`,
+    '',
+  );
   out.push('| Requirement | Level | Status | Evidence |', '|---|---|---|---|');
   const rows = [...s.requirements].sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status));
   for (const r of rows) {
-    const evidence = r.evidence.slice(0, 3).map(cell).join('<br>') + (r.evidence.length > 3 ? `<br>… ${r.evidence.length - 3} more in summary.json` : '');
+    const evidence =
+      r.evidence.slice(0, 3).map(cell).join('<br>') +
+      (r.evidence.length > 3 ? `<br>… ${r.evidence.length - 3} more in summary.json` : '');
     out.push(`| ${code(r.id)} ${cell(r.title)} | ${r.level} | ${ICON[r.status]} | ${evidence} |`);
   }
   out.push('');
@@ -174,12 +233,21 @@ export function renderMarkdown(s: Summary): string {
     const why = s.run.complete
       ? 'no test of the suite names them yet (`npm test` lists them too)'
       : `this run did not include their tests (${s.run.scope})`;
-    out.push(`**Not run** (${s.notRun.length}; listed rather than omitted, so that a partial run is not mistaken for a complete one: ${why}): ${s.notRun.map((r) => `${code(r.id)} (${r.level})`).join(', ')}`, '');
+    out.push(
+      `**Not run** (${s.notRun.length}; listed rather than omitted, so that a partial run is not mistaken for a complete one: ${why}): ${s.notRun.map((r) => `${code(r.id)} (${r.level})`).join(', ')}`,
+      '',
+    );
   }
   const used = s.deviations.used.map((u) => `${code(u.id)} (${u.tests} test${u.tests === 1 ? '' : 's'})`).join(', ');
-  out.push(`**Known deviations** of the server from its own OpenAPI document (core/known-deviations.json): used ${used || 'none'}. Stale: ${s.deviations.stale?.length ? `${s.deviations.stale.map(code).join(', ')}: ` : ''}${cell(s.deviations.note)}.`, '');
+  out.push(
+    `**Known deviations** of the server from its own OpenAPI document (core/known-deviations.json): used ${used || 'none'}. Stale: ${s.deviations.stale?.length ? `${s.deviations.stale.map(code).join(', ')}: ` : ''}${cell(s.deviations.note)}.`,
+    '',
+  );
   if (s.errors.length) out.push('**Errors outside the tests:**', ...s.errors.map((e) => `- ${cell(e)}`), '');
-  if (s.unmappedTests.length) out.push(`**Tests without a requirement:** ${s.unmappedTests.map((t) => cell(`${t.title} (${t.location})`)).join('; ')}`, '');
-  out.push('Details per test (requests, responses, schema errors): the Playwright HTML report; JUnit with the requirement IDs as properties: junit.xml.');
+  if (s.unmappedTests.length)
+    out.push(`**Tests without a requirement:** ${s.unmappedTests.map((t) => cell(`${t.title} (${t.location})`)).join('; ')}`, '');
+  out.push(
+    'Details per test (requests, responses, schema errors): the Playwright HTML report; JUnit with the requirement IDs as properties: junit.xml.',
+  );
   return `${out.join('\n')}\n`;
 }

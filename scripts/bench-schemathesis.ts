@@ -68,7 +68,18 @@ export interface SchemathesisOptions {
 
 export async function runSchemathesis(o: SchemathesisOptions): Promise<SchemathesisRun> {
   const reportDir = mkdtempSync(path.join(tmpdir(), 'zc-st-'));
-  const args = ['run', `${o.baseURL}/openapi.json`, '--include-path-regex', SURFACE, '--seed', '1', '--report', 'ndjson', '--report-dir', reportDir];
+  const args = [
+    'run',
+    `${o.baseURL}/openapi.json`,
+    '--include-path-regex',
+    SURFACE,
+    '--seed',
+    '1',
+    '--report',
+    'ndjson',
+    '--report-dir',
+    reportDir,
+  ];
   // Deterministic runs (one worker, no random variation) find the same failures on the same server
   // state, which the fault comparison needs; otherwise Schemathesis' defaults, without its example database.
   args.push(...(o.deterministic ? ['--workers', '1', '--generation-deterministic'] : ['--generation-database', ':memory:']));
@@ -84,7 +95,10 @@ export async function runSchemathesis(o: SchemathesisOptions): Promise<Schemathe
   if (recordInto) args.push('--baseline', recordInto, '--baseline-update');
   const started = performance.now();
   const { code, output } = await new Promise<{ code: number; output: string }>((resolve) => {
-    const child = spawn(ST, args, { env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_TELEMETRY: 'false' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(ST, args, {
+      env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_TELEMETRY: 'false' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -100,10 +114,13 @@ export async function runSchemathesis(o: SchemathesisOptions): Promise<Schemathe
   for (const file of readdirSync(reportDir).filter((f) => f.endsWith('.ndjson'))) {
     for (const line of readFileSync(path.join(reportDir, file), 'utf8').split('\n')) {
       if (!line.includes('"ScenarioFinished"')) continue;
-      requests += Object.keys((JSON.parse(line) as { ScenarioFinished: { recorder?: { interactions?: object } } }).ScenarioFinished.recorder?.interactions ?? {}).length;
+      requests += Object.keys(
+        (JSON.parse(line) as { ScenarioFinished: { recorder?: { interactions?: object } } }).ScenarioFinished.recorder
+          ?.interactions ?? {},
+      ).length;
     }
   }
   rmSync(reportDir, { recursive: true, force: true });
-  const failures = [...output.matchAll(/❌ (ST\d+ [^\n]+)/g)].map((m) => m[1]!.trim());
+  const failures = [...output.matchAll(/❌ (ST\d+ [^\n]+)/g)].map((m) => m[1].trim());
   return { exitCode: code, wallMs, requests, failures, newFailures };
 }

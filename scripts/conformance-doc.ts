@@ -30,7 +30,13 @@ export interface ListedTest {
 }
 
 interface JsonSuite {
-  specs?: Array<{ title: string; file: string; line: number; tags: string[]; tests: Array<{ annotations: Array<{ type: string; description?: string }> }> }>;
+  specs?: Array<{
+    title: string;
+    file: string;
+    line: number;
+    tags: string[];
+    tests: Array<{ annotations: Array<{ type: string; description?: string }> }>;
+  }>;
   suites?: JsonSuite[];
 }
 
@@ -38,15 +44,19 @@ interface JsonSuite {
 export function listTests(): ListedTest[] {
   // A clean environment: a parent Playwright run (the self-tests) must not leak its worker settings in.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(PLAYWRIGHT_|TEST_|ZC_|BASE_URL$)/.test(k)));
-  const run = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'playwright'), ['test', '--list', '--reporter=json', '-c', path.join(ROOT, 'playwright.config.ts')], {
-    cwd: ROOT,
-    env: { ...env, FORCE_COLOR: '0' },
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const run = spawnSync(
+    path.join(ROOT, 'node_modules', '.bin', 'playwright'),
+    ['test', '--list', '--reporter=json', '-c', path.join(ROOT, 'playwright.config.ts')],
+    {
+      cwd: ROOT,
+      env: { ...env, FORCE_COLOR: '0' },
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   let report: { suites: JsonSuite[]; errors?: Array<{ message?: string }> };
   try {
-    report = JSON.parse(run.stdout);
+    report = JSON.parse(run.stdout) as typeof report;
   } catch {
     throw new Error(`playwright test --list did not produce a report (exit ${run.status}):\n${run.stderr || run.stdout}`);
   }
@@ -90,15 +100,18 @@ const PATTERNS: Array<[IdUse['via'], RegExp]> = [
 /** Requirement IDs written in the spec sources: req('ID', …), also: ['ID', …] and should(…, 'ID', …). */
 export function scanSpecSources(dir = SPECS_DIR): IdUse[] {
   const uses: IdUse[] = [];
-  for (const name of readdirSync(dir).filter((f) => f.endsWith('.ts')).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((f) => f.endsWith('.ts'))
+    .sort()) {
     const text = readFileSync(path.join(dir, name), 'utf8');
     const file = path.relative(ROOT, path.join(dir, name));
     const lineAt = (index: number) => text.slice(0, index).split('\n').length;
     for (const [via, pattern] of PATTERNS) {
-      for (const m of text.matchAll(pattern)) uses.push({ id: m[2]!, file, line: lineAt(m.index! + m[0].indexOf(m[2]!)), via });
+      for (const m of text.matchAll(pattern)) uses.push({ id: m[2], file, line: lineAt(m.index + m[0].indexOf(m[2])), via });
     }
     for (const m of text.matchAll(/\balso\s*:\s*\[([^\]]*)\]/g)) {
-      for (const idm of m[1]!.matchAll(new RegExp(String.raw`(['"\`])(${ID})\1`, 'g'))) uses.push({ id: idm[2]!, file, line: lineAt(m.index!), via: 'also' });
+      for (const idm of m[1].matchAll(new RegExp(String.raw`(['"\`])(${ID})\1`, 'g')))
+        uses.push({ id: idm[2], file, line: lineAt(m.index), via: 'also' });
     }
   }
   return uses;
@@ -109,7 +122,12 @@ export function fixturesOf(test: Pick<ListedTest, 'file' | 'line'>): string[] {
   const lines = readFileSync(path.join(ROOT, test.file), 'utf8').split('\n');
   const from = lines.slice(test.line - 1).join('\n');
   const m = from.match(/async\s*\(\s*\{([^}]*)\}/);
-  return m ? m[1]!.split(',').map((p) => p.split(':')[0]!.trim()).filter(Boolean) : [];
+  return m
+    ? m[1]
+        .split(',')
+        .map((p) => p.split(':')[0].trim())
+        .filter(Boolean)
+    : [];
 }
 
 /** Fixtures with which a test creates, changes or deletes things of its own: a test that uses one must
@@ -138,11 +156,19 @@ export function renderDoc(tests: ListedTest[], uses: IdUse[]): string {
       const r = REQUIREMENTS[id];
       const checks = tests
         .filter((t) => t.requirements.includes(id))
-        .map((t) => `${cell(t.title)} (\`${t.file}\`${t.tags.includes(WRITES_TAG) ? ', *writes*' : ''}${t.requirements[0] === id ? '' : ', on the way'})`);
-      const viaShould = [...new Set(uses.filter((u) => u.via === 'should' && u.id === id).map((u) => u.file))].filter((f) => !tests.some((t) => t.file === f && t.requirements.includes(id)));
+        .map(
+          (t) =>
+            `${cell(t.title)} (\`${t.file}\`${t.tags.includes(WRITES_TAG) ? ', *writes*' : ''}${t.requirements[0] === id ? '' : ', on the way'})`,
+        );
+      const viaShould = [...new Set(uses.filter((u) => u.via === 'should' && u.id === id).map((u) => u.file))].filter(
+        (f) => !tests.some((t) => t.file === f && t.requirements.includes(id)),
+      );
       checks.push(...viaShould.map((f) => `should() in \`${f}\``));
-      if ((CONTRACT_REQUIREMENTS as readonly string[]).includes(id)) checks.unshift('every response the suite receives (fixtures/api-client.ts)');
-      out.push(`| \`${id}\` | ${r.level} | ${cell(r.title)} | ${cell(r.source)} | ${checks.length ? checks.join('<br>') : '**no test yet**'} |`);
+      if ((CONTRACT_REQUIREMENTS as readonly string[]).includes(id))
+        checks.unshift('every response the suite receives (fixtures/api-client.ts)');
+      out.push(
+        `| \`${id}\` | ${r.level} | ${cell(r.title)} | ${cell(r.source)} | ${checks.length ? checks.join('<br>') : '**no test yet**'} |`,
+      );
     }
     out.push('');
   }

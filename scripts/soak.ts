@@ -34,7 +34,13 @@ const OUT = path.join(PROJECT_ROOT, 'soak-results');
 function targetFromEnv(): SuiteTarget | undefined {
   const baseURL = process.env.BASE_URL;
   if (!baseURL) return undefined;
-  return { baseURL, username: process.env.ZENML_USERNAME, password: process.env.ZENML_PASSWORD, jwtSecret: process.env.ZENML_JWT_SECRET, apiKey: process.env.ZENML_API_KEY };
+  return {
+    baseURL,
+    username: process.env.ZENML_USERNAME,
+    password: process.env.ZENML_PASSWORD,
+    jwtSecret: process.env.ZENML_JWT_SECRET,
+    apiKey: process.env.ZENML_API_KEY,
+  };
 }
 
 async function main(): Promise<void> {
@@ -57,16 +63,19 @@ async function main(): Promise<void> {
       for (const t of run.tests) {
         for (const a of t.annotations) {
           const m = a.type === 'fuzz-seed' ? /^([A-Z0-9-]+): (.*)$/.exec(a.description ?? '') : null;
-          if (m) seedOf.set(m[1]!, m[2]!);
+          if (m) seedOf.set(m[1], m[2]);
         }
       }
       const result = run.summary?.result ?? (run.exitCode === 2 ? 'unusable' : 'no summary');
       results.push({ run: i, result, exitCode: run.exitCode, seconds, seeds: [...seedOf].map(([id, seed]) => `${id} ${seed}`) });
       for (const r of run.summary?.requirements ?? []) {
-        if (r.status !== 'pass') nonPass.push({ run: i, requirement: r.id, status: r.status, evidence: r.evidence[0] ?? '', seed: seedOf.get(r.id) });
+        if (r.status !== 'pass')
+          nonPass.push({ run: i, requirement: r.id, status: r.status, evidence: r.evidence[0] ?? '', seed: seedOf.get(r.id) });
       }
       const odd = nonPass.filter((n) => n.run === i).map((n) => `${n.requirement} ${n.status}${n.seed ? ` (${n.seed})` : ''}`);
-      console.log(`[soak] run ${i}/${runs}: ${result.toUpperCase()} in ${seconds} s${odd.length ? `; not pass: ${odd.join(', ')}` : ''}`);
+      console.log(
+        `[soak] run ${i}/${runs}: ${result.toUpperCase()} in ${seconds} s${odd.length ? `; not pass: ${odd.join(', ')}` : ''}`,
+      );
     }
   } finally {
     await server?.stop();
@@ -85,16 +94,24 @@ async function main(): Promise<void> {
     '|---|---|---|---|',
     ...results.map((r) => `| ${r.run} | ${r.result} | ${r.seconds} | ${r.seeds.join('<br>')} |`),
     '',
-    byRequirement.size ? '| requirement | not pass in runs | statuses | first evidence |' : 'Every requirement passed in every run.',
+    byRequirement.size
+      ? '| requirement | not pass in runs | statuses | first evidence |'
+      : 'Every requirement passed in every run.',
     ...(byRequirement.size ? ['|---|---|---|---|'] : []),
-    ...[...byRequirement].map(([id, list]) => `| ${id} | ${list.map((n) => n.run).join(', ')} (${list.length}/${runs}) | ${[...new Set(list.map((n) => n.status))].join(', ')} | ${list[0]!.evidence.replace(/\|/g, '\\|')}${list[0]!.seed ? ` (${list[0]!.seed})` : ''} |`),
+    ...[...byRequirement].map(
+      ([id, list]) =>
+        `| ${id} | ${list.map((n) => n.run).join(', ')} (${list.length}/${runs}) | ${[...new Set(list.map((n) => n.status))].join(', ')} | ${list[0].evidence.replace(/\|/g, '\\|')}${list[0].seed ? ` (${list[0].seed})` : ''} |`,
+    ),
     '',
   ];
   mkdirSync(OUT, { recursive: true });
   writeFileSync(path.join(OUT, 'soak.json'), `${JSON.stringify({ runs, green, results, nonPass }, null, 2)}\n`);
   writeFileSync(path.join(OUT, 'soak.md'), lines.join('\n'));
-  console.log(`\n${lines[0]!.slice(2)}. ${path.relative(process.cwd(), path.join(OUT, 'soak.md'))}`);
-  for (const [id, list] of byRequirement) console.log(`  ${id}: ${[...new Set(list.map((n) => n.status))].join(', ')} in ${list.length}/${runs} runs (${list.map((n) => n.run).join(', ')})`);
+  console.log(`\n${lines[0].slice(2)}. ${path.relative(process.cwd(), path.join(OUT, 'soak.md'))}`);
+  for (const [id, list] of byRequirement)
+    console.log(
+      `  ${id}: ${[...new Set(list.map((n) => n.status))].join(', ')} in ${list.length}/${runs} runs (${list.map((n) => n.run).join(', ')})`,
+    );
   process.exitCode = green === runs ? 0 : 1;
 }
 

@@ -18,7 +18,11 @@ export function runIdOf(name: string): string | undefined {
 }
 
 /** The lease a marker account holds, if it is one. */
-export function leaseOf(account: { name: string; description?: string | null; metadata?: { description?: string | null } }): { runId: string; until: number } | undefined {
+export function leaseOf(account: {
+  name: string;
+  description?: string | null;
+  metadata?: { description?: string | null };
+}): { runId: string; until: number } | undefined {
   const run = runIdOf(account.name);
   const description = account.metadata?.description ?? account.description ?? '';
   if (!run || !account.name.endsWith('-lease') || !description.startsWith(MARK)) return undefined;
@@ -38,7 +42,10 @@ export async function takeLease(zenml: ZenmlApi, token: string, runId: string): 
   const res = await zenml.serviceAccounts.create(token, { name: `${runId}-lease`, active: false, description: description() });
   if (res.status !== 200) return undefined;
   const id = res.body.id;
-  const timer = setInterval(() => void zenml.serviceAccounts.update(token, id, { description: description() }).catch(() => undefined), RENEW_MS);
+  const timer = setInterval(
+    () => void zenml.serviceAccounts.update(token, id, { description: description() }).catch(() => undefined),
+    RENEW_MS,
+  );
   timer.unref();
   return { release: () => clearInterval(timer) };
 }

@@ -56,30 +56,51 @@ async function validateDocument(baseURL: string, document: OpenApiDocument, text
     // validate() dereferences in place: give it a copy and keep the document as served.
     await SwaggerParser.validate(structuredClone(document) as never);
   } catch (e) {
-    throw new TargetUnusable(`the OpenAPI document at ${baseURL}/openapi.json is not valid: ${excerpt((e as Error).message, 500)}`);
+    throw new TargetUnusable(
+      `the OpenAPI document at ${baseURL}/openapi.json is not valid: ${excerpt((e as Error).message, 500)}`,
+    );
   }
   mkdirSync(path.dirname(marker), { recursive: true });
   writeFileSync(marker, '');
 }
 
-export async function preflight(zenml: ZenmlApi, baseURL: string, credentials: { username?: string; password?: string; apiKey?: string }): Promise<PreflightResult> {
+export async function preflight(
+  zenml: ZenmlApi,
+  baseURL: string,
+  credentials: { username?: string; password?: string; apiKey?: string },
+): Promise<PreflightResult> {
   const infoRes = await reach(`${baseURL}${PATHS.info}`, () => zenml.server.info());
   const info = infoRes.body as unknown as Record<string, unknown> | undefined;
-  if (infoRes.status !== 200 || typeof info !== 'object' || info === null || typeof info.version !== 'string' || typeof info.auth_scheme !== 'string') {
+  if (
+    infoRes.status !== 200 ||
+    typeof info !== 'object' ||
+    info === null ||
+    typeof info.version !== 'string' ||
+    typeof info.auth_scheme !== 'string'
+  ) {
     throw new TargetUnusable(
       `${baseURL} does not look like a ZenML server: GET /api/v1/info answered ${infoRes.status} ${excerpt(infoRes.text, 200)} (expected the ServerModel JSON with version and auth_scheme)`,
     );
   }
-  const server: ServerFacts = { id: String(info.id), version: info.version, authScheme: info.auth_scheme, name: typeof info.name === 'string' ? info.name : undefined };
+  const server: ServerFacts = {
+    id: String(info.id),
+    version: info.version,
+    authScheme: info.auth_scheme,
+    name: typeof info.name === 'string' ? info.name : undefined,
+  };
   if (server.authScheme !== 'OAUTH2_PASSWORD_BEARER') {
-    throw new TargetUnusable(`${baseURL} runs ZenML ${server.version} with auth scheme ${server.authScheme}; this suite tests the OAUTH2_PASSWORD_BEARER scheme that ZenML OSS servers use by default`);
+    throw new TargetUnusable(
+      `${baseURL} runs ZenML ${server.version} with auth scheme ${server.authScheme}; this suite tests the OAUTH2_PASSWORD_BEARER scheme that ZenML OSS servers use by default`,
+    );
   }
 
   const t0 = performance.now();
   const docRes = await reach(`${baseURL}${PATHS.openapi}`, () => zenml.server.openapi());
   const document = docRes.body as unknown as OpenApiDocument | undefined;
   if (docRes.status !== 200 || typeof document !== 'object' || document === null || typeof document.openapi !== 'string') {
-    throw new TargetUnusable(`GET ${baseURL}/openapi.json answered ${docRes.status} ${excerpt(docRes.text, 200)}; the suite needs the server's OpenAPI document`);
+    throw new TargetUnusable(
+      `GET ${baseURL}/openapi.json answered ${docRes.status} ${excerpt(docRes.text, 200)}; the suite needs the server's OpenAPI document`,
+    );
   }
   await validateDocument(baseURL, document, docRes.text);
   const documentMs = performance.now() - t0;
@@ -87,19 +108,31 @@ export async function preflight(zenml: ZenmlApi, baseURL: string, credentials: {
   const refused = (who: string, res: ApiResponse): never => {
     const body = excerpt(res.text, 200);
     if (res.status === 401 || res.status === 403) {
-      throw new TargetUnusable(`the credentials were refused: login ${who} answered ${res.status} ${body}. Check ZENML_USERNAME/ZENML_PASSWORD or ZENML_API_KEY`);
+      throw new TargetUnusable(
+        `the credentials were refused: login ${who} answered ${res.status} ${body}. Check ZENML_USERNAME/ZENML_PASSWORD or ZENML_API_KEY`,
+      );
     }
     throw new TargetUnusable(`login ${who} answered ${res.status} ${body}; the suite cannot log in`);
   };
   let admin: AdminHandOver | undefined;
   if (credentials.username) {
     const who = `as ${credentials.username}`;
-    const login = await reach(`${baseURL}${PATHS.login}`, () => zenml.login.password(credentials.username!, credentials.password ?? ''));
+    const login = await reach(`${baseURL}${PATHS.login}`, () =>
+      zenml.login.password(credentials.username!, credentials.password ?? ''),
+    );
     if (login.status !== 200 || typeof login.body?.access_token !== 'string') refused(who, login);
-    const me = await reach(`${baseURL}${PATHS.currentUser}`, () => zenml.currentUser.get(login.body.access_token!));
+    const me = await reach(`${baseURL}${PATHS.currentUser}`, () => zenml.currentUser.get(login.body.access_token));
     if (me.status !== 200) refused(`${who} (current-user with its token)`, me);
     admin = {
-      login: { method: 'POST', path: PATHS.login, status: login.status, headers: login.headers, text: login.text, requestHeaders: { 'content-type': 'application/x-www-form-urlencoded' }, requestBody: '(the admin login of the global setup)' },
+      login: {
+        method: 'POST',
+        path: PATHS.login,
+        status: login.status,
+        headers: login.headers,
+        text: login.text,
+        requestHeaders: { 'content-type': 'application/x-www-form-urlencoded' },
+        requestBody: '(the admin login of the global setup)',
+      },
       userId: me.body.id,
       name: me.body.name,
     };

@@ -35,7 +35,11 @@ export interface SweepOptions {
 }
 
 /** Sweep and say what was removed and what was spared (live leases). */
-export async function sweep(zenml: ZenmlApi, token: string, options: SweepOptions = {}): Promise<{ removed: string[]; spared: string[] }> {
+export async function sweep(
+  zenml: ZenmlApi,
+  token: string,
+  options: SweepOptions = {},
+): Promise<{ removed: string[]; spared: string[] }> {
   const list = async (kind: 'serviceAccounts' | 'users'): Promise<Named[]> => {
     const res = await zenml[kind].list(token, { name: `startswith:${RUN_PREFIX}`, size: PAGE, hydrate: true });
     return res.status === 200 ? (res.body.items as unknown as Named[]).filter((r) => r.name.startsWith(RUN_PREFIX)) : [];
@@ -63,7 +67,8 @@ export async function sweep(zenml: ZenmlApi, token: string, options: SweepOption
   await Promise.all([
     ...accounts.filter(stale).map(async (sa) => {
       const keys = await zenml.apiKeys.list(token, sa.id, { size: PAGE });
-      if (keys.status === 200) await Promise.all(keys.body.items.map((key) => zenml.apiKeys.delete(token, { id: key.id, serviceAccountId: sa.id })));
+      if (keys.status === 200)
+        await Promise.all(keys.body.items.map((key) => zenml.apiKeys.delete(token, { id: key.id, serviceAccountId: sa.id })));
       if ((await zenml.serviceAccounts.delete(token, sa.id)).status === 200) removed.push(`service account ${sa.name}`);
     }),
     ...users.filter(stale).map(async (user) => {

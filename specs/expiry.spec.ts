@@ -48,11 +48,17 @@ async function apiToken(zenml: ZenmlApi, token: string, params: ApiTokenParams =
 }
 
 test(
-  ...req('TOKEN-API-SHORT', `a ${SHORT_LIFETIME_S}-second API token carries that exp, works at once, and is refused once exp plus the leeway has passed`),
+  ...req(
+    'TOKEN-API-SHORT',
+    `a ${SHORT_LIFETIME_S}-second API token carries that exp, works at once, and is refused once exp plus the leeway has passed`,
+  ),
   async ({ zenml, admin }, testInfo) => {
     const started = Date.now();
     const short = await apiToken(zenml, admin.token, { expires_in: SHORT_LIFETIME_S });
-    expect(Math.abs(short.lifetime - SHORT_LIFETIME_S), `exp - iat must be the requested ${SHORT_LIFETIME_S} s (±${LIFETIME_TOLERANCE_S}), got ${short.lifetime.toFixed(1)} s`).toBeLessThanOrEqual(LIFETIME_TOLERANCE_S);
+    expect(
+      Math.abs(short.lifetime - SHORT_LIFETIME_S),
+      `exp - iat must be the requested ${SHORT_LIFETIME_S} s (±${LIFETIME_TOLERANCE_S}), got ${short.lifetime.toFixed(1)} s`,
+    ).toBeLessThanOrEqual(LIFETIME_TOLERANCE_S);
     const first = await zenml.currentUser.get(short.token);
     expect(first).toHaveStatus(200, 'the short-lived token right after issue');
     expect(first.body.id, 'the short-lived token acts as the admin that asked for it').toBe(admin.userId);
@@ -72,7 +78,10 @@ test(
       lastAccepted = serverNow();
     }
     const refusedAt = serverNow();
-    expect(refusal, `the token was still accepted ${(lastAccepted - exp).toFixed(1)} s after its exp; expected a refusal within ${MAX_LEEWAY_S} s`).toBeDefined();
+    expect(
+      refusal,
+      `the token was still accepted ${(lastAccepted - exp).toFixed(1)} s after its exp; expected a refusal within ${MAX_LEEWAY_S} s`,
+    ).toBeDefined();
     expect(refusal!).toHaveStatus(401, 'the expired token');
     expect(refusedAt, `the token was refused ${(exp - refusedAt).toFixed(1)} s before its exp`).toBeGreaterThanOrEqual(exp - 1);
     testInfo.annotations.push({
@@ -82,45 +91,74 @@ test(
   },
 );
 
-test(...req('TOKEN-API-DEFAULT', 'without parameters an API token lasts one hour, acts as the caller and is listed nowhere'), async ({ zenml, admin, contract }) => {
-  const issued = await apiToken(zenml, admin.token);
-  expect(Math.abs(issued.lifetime - DEFAULT_LIFETIME_S), `the default lifetime must be ${DEFAULT_LIFETIME_S} s (±${LIFETIME_TOLERANCE_S}), got ${issued.lifetime.toFixed(1)} s`).toBeLessThanOrEqual(LIFETIME_TOLERANCE_S);
-  const me = await zenml.currentUser.get(issued.token);
-  expect(me).toHaveStatus(200, 'current-user with the API token');
-  expect([me.body.id, me.body.name], 'the API token acts as the admin that asked for it').toEqual([admin.userId, admin.name]);
+test(
+  ...req('TOKEN-API-DEFAULT', 'without parameters an API token lasts one hour, acts as the caller and is listed nowhere'),
+  async ({ zenml, admin, contract }) => {
+    const issued = await apiToken(zenml, admin.token);
+    expect(
+      Math.abs(issued.lifetime - DEFAULT_LIFETIME_S),
+      `the default lifetime must be ${DEFAULT_LIFETIME_S} s (±${LIFETIME_TOLERANCE_S}), got ${issued.lifetime.toFixed(1)} s`,
+    ).toBeLessThanOrEqual(LIFETIME_TOLERANCE_S);
+    const me = await zenml.currentUser.get(issued.token);
+    expect(me).toHaveStatus(200, 'current-user with the API token');
+    expect([me.body.id, me.body.name], 'the API token acts as the admin that asked for it').toEqual([admin.userId, admin.name]);
 
-  // Shown once: nothing the caller can read lists it afterwards.
-  const reads: Array<[string, () => Promise<ApiResponse>]> = [
-    ['current-user with the admin token', () => zenml.currentUser.get(admin.token)],
-    ['current-user with the API token', () => zenml.currentUser.get(issued.token)],
-  ];
-  if (contract.index.has('get', '/api/v1/devices')) reads.push(['the devices list', () => zenml.devices.list(admin.token)]);
-  for (const [what, read] of reads) {
-    const res = await read();
-    expect(res).toHaveStatus(200, what);
-    expect(res.text.includes(issued.token), `${what} must not show the API token`).toBe(false);
-  }
-});
+    // Shown once: nothing the caller can read lists it afterwards.
+    const reads: Array<[string, () => Promise<ApiResponse>]> = [
+      ['current-user with the admin token', () => zenml.currentUser.get(admin.token)],
+      ['current-user with the API token', () => zenml.currentUser.get(issued.token)],
+    ];
+    if (contract.index.has('get', '/api/v1/devices')) reads.push(['the devices list', () => zenml.devices.list(admin.token)]);
+    for (const [what, read] of reads) {
+      const res = await read();
+      expect(res).toHaveStatus(200, what);
+      expect(res.text.includes(issued.token), `${what} must not show the API token`).toBe(false);
+    }
+  },
+);
 
-test(...req('TOKEN-API-MAX', 'a lifetime of 8 days, above the documented maximum of 7, is refused with a 4xx'), async ({ zenml, admin }) => {
-  const res = await zenml.apiToken(admin.token, { expires_in: TOO_LONG_S });
-  expect(res).toHaveStatus('4xx', `api_token with expires_in=${TOO_LONG_S}`);
-  expect(res.text, 'a refused api_token request carries no token').not.toMatch(/eyJ[\w-]+\.[\w-]+\./);
-});
+test(
+  ...req('TOKEN-API-MAX', 'a lifetime of 8 days, above the documented maximum of 7, is refused with a 4xx'),
+  async ({ zenml, admin }) => {
+    const res = await zenml.apiToken(admin.token, { expires_in: TOO_LONG_S });
+    expect(res).toHaveStatus('4xx', `api_token with expires_in=${TOO_LONG_S}`);
+    expect(res.text, 'a refused api_token request carries no token').not.toMatch(/eyJ[\w-]+\.[\w-]+\./);
+  },
+);
 
-test(...req('TOKEN-API-PERMISSIONS', "a service account's API token acts as the service account and cannot create a service account (403)", { writes: true }), async ({ zenml, serviceAccount, resources }) => {
-  const issued = await apiToken(zenml, serviceAccount.session.token);
-  const me = await zenml.currentUser.get(issued.token);
-  expect(me).toHaveStatus(200, "current-user with the service account's API token");
-  expect(me.body.id, 'the API token acts as the service account that asked for it').toBe(serviceAccount.account.id);
-  expect([me.body.body.is_service_account, me.body.body.is_admin], 'is_service_account, is_admin').toEqual([true, false]);
-  const create = await zenml.serviceAccounts.create(issued.token, { name: resources.name('sa') });
-  expect(create).toHaveStatus(403, "creating a service account with a service account's API token");
-});
+test(
+  ...req(
+    'TOKEN-API-PERMISSIONS',
+    "a service account's API token acts as the service account and cannot create a service account (403)",
+    { writes: true },
+  ),
+  async ({ zenml, serviceAccount, resources }) => {
+    const issued = await apiToken(zenml, serviceAccount.session.token);
+    const me = await zenml.currentUser.get(issued.token);
+    expect(me).toHaveStatus(200, "current-user with the service account's API token");
+    expect(me.body.id, 'the API token acts as the service account that asked for it').toBe(serviceAccount.account.id);
+    expect([me.body.body.is_service_account, me.body.body.is_admin], 'is_service_account, is_admin').toEqual([true, false]);
+    const create = await zenml.serviceAccounts.create(issued.token, { name: resources.name('sa') });
+    expect(create).toHaveStatus(403, "creating a service account with a service account's API token");
+  },
+);
 
-test(...req('LOGIN-TOKEN-EXPIRES', 'password and API-key login tokens carry an exp in the future'), async ({ admin, serviceAccount }) => {
-  for (const [who, session] of [['admin password login', admin], ['API key login', serviceAccount.session]] as const) {
-    const exp = decodeJwt(session.token).exp;
-    should(typeof exp === 'number' && exp > Date.now() / 1000, 'LOGIN-TOKEN-EXPIRES', exp === undefined ? `the ${who} token has no exp: it never expires` : `the ${who} token has exp ${exp}, not in the future`, session.response.exchange);
-  }
-});
+test(
+  ...req('LOGIN-TOKEN-EXPIRES', 'password and API-key login tokens carry an exp in the future'),
+  async ({ admin, serviceAccount }) => {
+    for (const [who, session] of [
+      ['admin password login', admin],
+      ['API key login', serviceAccount.session],
+    ] as const) {
+      const exp = decodeJwt(session.token).exp;
+      should(
+        typeof exp === 'number' && exp > Date.now() / 1000,
+        'LOGIN-TOKEN-EXPIRES',
+        exp === undefined
+          ? `the ${who} token has no exp: it never expires`
+          : `the ${who} token has exp ${exp}, not in the future`,
+        session.response.exchange,
+      );
+    }
+  },
+);

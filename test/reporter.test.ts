@@ -25,7 +25,14 @@ function unzip(buf: Buffer): Array<{ name: string; data: Buffer }> {
   const entries: Array<{ name: string; data: Buffer }> = [];
   let p = buf.readUInt32LE(eocd + 16);
   for (let i = buf.readUInt16LE(eocd + 10); i > 0; i--) {
-    const [method, size, nameLength, extraLength, commentLength, local] = [buf.readUInt16LE(p + 10), buf.readUInt32LE(p + 20), buf.readUInt16LE(p + 28), buf.readUInt16LE(p + 30), buf.readUInt16LE(p + 32), buf.readUInt32LE(p + 42)];
+    const [method, size, nameLength, extraLength, commentLength, local] = [
+      buf.readUInt16LE(p + 10),
+      buf.readUInt32LE(p + 20),
+      buf.readUInt16LE(p + 28),
+      buf.readUInt16LE(p + 30),
+      buf.readUInt16LE(p + 32),
+      buf.readUInt32LE(p + 42),
+    ];
     const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
     const raw = buf.subarray(start, start + size);
     entries.push({ name: buf.toString('utf8', p + 46, p + 46 + nameLength), data: method === 8 ? inflateRawSync(raw) : raw });
@@ -43,9 +50,12 @@ function outputsOf(dir: string): Array<{ where: string; text: string }> {
     const buf = readFileSync(file);
     const where = path.relative(dir, file);
     out.push({ where, text: buf.toString('utf8') });
-    if (file.endsWith('.zip')) for (const e of unzip(buf)) out.push({ where: `${where}!${e.name}`, text: e.data.toString('utf8') });
+    if (file.endsWith('.zip'))
+      for (const e of unzip(buf)) out.push({ where: `${where}!${e.name}`, text: e.data.toString('utf8') });
     const embedded = buf.toString('utf8').match(/data:application\/zip;base64,([A-Za-z0-9+/=]+)/);
-    if (embedded) for (const e of unzip(Buffer.from(embedded[1]!, 'base64'))) out.push({ where: `${where} (embedded)!${e.name}`, text: e.data.toString('utf8') });
+    if (embedded)
+      for (const e of unzip(Buffer.from(embedded[1], 'base64')))
+        out.push({ where: `${where} (embedded)!${e.name}`, text: e.data.toString('utf8') });
   };
   visit(dir);
   return out;
@@ -60,12 +70,15 @@ const SECRET_SHAPES: Array<[string, RegExp]> = [
 ];
 
 function leaks(texts: Array<{ where: string; text: string }>, secrets: Record<string, string>): string[] {
-  const patterns: Array<[string, RegExp]> = [...Object.entries(secrets).map(([name, value]): [string, RegExp] => [name, new RegExp(escape(value))]), ...SECRET_SHAPES];
+  const patterns: Array<[string, RegExp]> = [
+    ...Object.entries(secrets).map(([name, value]): [string, RegExp] => [name, new RegExp(escape(value))]),
+    ...SECRET_SHAPES,
+  ];
   const found: string[] = [];
   for (const { where, text } of texts) {
     for (const [name, pattern] of patterns) {
       const m = text.match(pattern);
-      if (m) found.push(`${name} in ${where}: …${text.slice(Math.max(0, m.index! - 80), m.index!).replace(/\s+/g, ' ')}[here]`);
+      if (m) found.push(`${name} in ${where}: …${text.slice(Math.max(0, m.index! - 80), m.index).replace(/\s+/g, ' ')}[here]`);
     }
   }
   return found;
@@ -79,7 +92,10 @@ const LEAKY: Fault = {
     const path = pathOf(req);
     if (path === '/api/v1/login' && res.status === 401) return editJson(res, (b) => ({ ...b, echo: req.body.toString('utf8') }));
     if (path === '/api/v1/current-user' && res.status === 200) {
-      return editJson({ ...res, headers: [...res.headers, ['x-debug-authorization', String(req.headers.authorization)]] }, (b) => void (b.name = 'someone-else'));
+      return editJson(
+        { ...res, headers: [...res.headers, ['x-debug-authorization', String(req.headers.authorization)]] },
+        (b) => void (b.name = 'someone-else'),
+      );
     }
     return res;
   },
@@ -91,12 +107,23 @@ test('no secret in any output of a failing run: HTML report and its embedded dat
   const proxy = await startFaultProxy(server.baseURL, LEAKY);
   let run: SuiteRun | undefined;
   try {
-    run = await runSuite({ ...server, baseURL: proxy.baseURL }, { reporters: [REDACTION_REPORTER, 'html', 'junit'], keepOutput: true });
+    run = await runSuite(
+      { ...server, baseURL: proxy.baseURL },
+      { reporters: [REDACTION_REPORTER, 'html', 'junit'], keepOutput: true },
+    );
     const failed = run.tests.filter((t) => t.status === 'failed');
-    expect(failed.length, `the fault must make tests fail, so that failure attachments exist\n${summarize(run)}`).toBeGreaterThan(5);
+    expect(failed.length, `the fault must make tests fail, so that failure attachments exist\n${summarize(run)}`).toBeGreaterThan(
+      5,
+    );
     const texts = outputsOf(run.outputDir);
-    expect(texts.some((t) => t.where.startsWith('html/index.html (embedded)!')), 'the HTML report data was opened').toBe(true);
-    expect(texts.some((t) => /exchanges/.test(t.text) && t.where.includes('(embedded)')), 'failure attachments are in the HTML report').toBe(true);
+    expect(
+      texts.some((t) => t.where.startsWith('html/index.html (embedded)!')),
+      'the HTML report data was opened',
+    ).toBe(true);
+    expect(
+      texts.some((t) => /exchanges/.test(t.text) && t.where.includes('(embedded)')),
+      'failure attachments are in the HTML report',
+    ).toBe(true);
     expect(texts.some((t) => t.where === 'junit.xml')).toBe(true);
     texts.push({ where: 'console output', text: run.output });
     expect(leaks(texts, { 'the admin password': server.password, 'the JWT secret': server.jwtSecret })).toEqual([]);
@@ -107,13 +134,21 @@ test('no secret in any output of a failing run: HTML report and its embedded dat
 });
 
 function merge(blobDir: string, reportDir: string): Promise<{ code: number; output: string }> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(ZENML_|ZC_|BASE_URL$|CONFORMANCE_|PLAYWRIGHT_|TEST_|GITHUB_STEP_SUMMARY$)/.test(k)));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => !/^(ZENML_|ZC_|BASE_URL$|CONFORMANCE_|PLAYWRIGHT_|TEST_|GITHUB_STEP_SUMMARY$)/.test(k),
+    ),
+  );
   return new Promise((resolve) => {
-    const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'playwright'), ['merge-reports', '--reporter', CONFORMANCE_REPORTER, blobDir], {
-      cwd: ROOT,
-      env: { ...env, ZC_REPORT_DIR: reportDir, FORCE_COLOR: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      path.join(ROOT, 'node_modules', '.bin', 'playwright'),
+      ['merge-reports', '--reporter', CONFORMANCE_REPORTER, blobDir],
+      {
+        cwd: ROOT,
+        env: { ...env, ZC_REPORT_DIR: reportDir, FORCE_COLOR: '0' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
@@ -150,7 +185,10 @@ test('sharded with the blob reporter and merged with merge-reports: the same req
       expect(shard.summary?.run.complete).toBe(false);
       cpSync(path.join(work, `blob-${i + 1}`), blobs, { recursive: true });
     }
-    expect(readdirSync(blobs).filter((f) => f.endsWith('.zip')), 'one blob report per shard').toHaveLength(2);
+    expect(
+      readdirSync(blobs).filter((f) => f.endsWith('.zip')),
+      'one blob report per shard',
+    ).toHaveLength(2);
 
     const merged = await merge(blobs, path.join(work, 'merged'));
     expect(merged.code, merged.output).toBe(0);
@@ -159,7 +197,11 @@ test('sharded with the blob reporter and merged with merge-reports: the same req
     expect(matrix(summary).length).toBeGreaterThan(5);
     expect(summary.notRun).toEqual(whole.summary!.notRun);
     // The target travels in the blob reports' metadata; the merged run knows it was filtered.
-    expect({ target: summary.target, version: summary.serverVersion, result: summary.result }).toEqual({ target: whole.summary!.target, version: whole.summary!.serverVersion, result: 'pass' });
+    expect({ target: summary.target, version: summary.serverVersion, result: summary.result }).toEqual({
+      target: whole.summary!.target,
+      version: whole.summary!.serverVersion,
+      result: 'pass',
+    });
     expect(summary.run).toMatchObject({ complete: false, scope: 'filtered: --grep @openapi' });
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -25,13 +25,29 @@ test('the suite gives the reference server (embedded, no BASE_URL) exactly its k
   const expected = Object.fromEntries(Object.keys(REQUIREMENTS).map((id) => [id, id in REFERENCE_FINDINGS ? 'finding' : 'pass']));
   expect(run.statuses, report).toEqual(expected);
   expect(run.summary?.notRun, report).toEqual([]);
-  expect(run.tests.filter((t) => t.status !== 'passed').map((t) => t.title), report).toEqual([]);
+  expect(
+    run.tests.filter((t) => t.status !== 'passed').map((t) => t.title),
+    report,
+  ).toEqual([]);
 });
 
-const unusable: Array<{ name: string; expect: RegExp; proxy?: Fault; target?: (s: ReturnType<typeof sharedServer>) => Record<string, string> }> = [
-  { name: 'an unreachable target', expect: /cannot reach http:\/\/127\.0\.0\.1:9\//, target: (s) => ({ ...s, baseURL: 'http://127.0.0.1:9' }) },
+const unusable: Array<{
+  name: string;
+  expect: RegExp;
+  proxy?: Fault;
+  target?: (s: ReturnType<typeof sharedServer>) => Record<string, string>;
+}> = [
+  {
+    name: 'an unreachable target',
+    expect: /cannot reach http:\/\/127\.0\.0\.1:9\//,
+    target: (s) => ({ ...s, baseURL: 'http://127.0.0.1:9' }),
+  },
   { name: 'refused credentials', expect: /credentials were refused/, target: (s) => ({ ...s, password: 'not-the-password' }) },
-  { name: 'a server that is not ZenML', expect: /does not look like a ZenML server/, proxy: { request: () => json(404, { detail: 'Not Found' }) } },
+  {
+    name: 'a server that is not ZenML',
+    expect: /does not look like a ZenML server/,
+    proxy: { request: () => json(404, { detail: 'Not Found' }) },
+  },
   {
     name: 'an invalid OpenAPI document',
     expect: /OpenAPI document .* is not valid/,
@@ -50,7 +66,10 @@ for (const c of unusable) {
       const lines = run.output.split('\n').filter((l) => l.includes('target unusable'));
       expect(lines, run.output).toHaveLength(1);
       expect(lines[0]).toMatch(c.expect);
-      expect(run.tests.filter((t) => t.status !== 'skipped'), 'no test ran').toEqual([]);
+      expect(
+        run.tests.filter((t) => t.status !== 'skipped'),
+        'no test ran',
+      ).toEqual([]);
       expect(run.output, 'the password never appears').not.toContain(server.password);
     } finally {
       await proxy?.close();

@@ -92,7 +92,8 @@ export class ZenmlApi {
     /** The document describes the API; it is not an operation of itself. */
     openapi: () => this.get<Record<string, unknown>>(PATHS.openapi, undefined, { uncontracted: 'the OpenAPI document itself' }),
     /** /docs (Swagger UI) or /redoc: HTML pages, not operations. */
-    page: (page: '/docs' | '/redoc') => this.get<undefined>(page, undefined, { uncontracted: 'an HTML page, not an API operation' }),
+    page: (page: '/docs' | '/redoc') =>
+      this.get<undefined>(page, undefined, { uncontracted: 'an HTML page, not an API operation' }),
   };
 
   // --- signing in ----------------------------------------------------------------------------------
@@ -116,10 +117,14 @@ export class ZenmlApi {
      * as `curl -d` sends it). */
     form: (form: Record<string, string> | string, extra: Extra = {}) => this.form(form, extra),
     /** A JSON body instead of a form: a client error the server must refuse. */
-    json: (data: Record<string, string>, extra: Extra = {}) => this.http.send<TokenResponse>('POST', PATHS.login, { data, ...extra }),
+    json: (data: Record<string, string>, extra: Extra = {}) =>
+      this.http.send<TokenResponse>('POST', PATHS.login, { data, ...extra }),
     /** GET on the token endpoint, which takes POST only (RFC 6749 §3.2). */
     get: (params: Record<string, string> = {}) =>
-      this.http.send<TokenResponse>('GET', PATHS.login, { params, undeclared: 'the token endpoint takes POST only (RFC 6749 §3.2); a GET must be refused' }),
+      this.http.send<TokenResponse>('GET', PATHS.login, {
+        params,
+        undeclared: 'the token endpoint takes POST only (RFC 6749 §3.2); a GET must be refused',
+      }),
   };
 
   private form(form: Record<string, string> | string, extra: Extra): R<TokenResponse> {
@@ -138,24 +143,33 @@ export class ZenmlApi {
 
   /** POST /api/v1/device_authorization (RFC 8628 §3.1): no authentication, a form with client_id. */
   deviceAuthorization(clientId: string, extra: Extra = {}): R<DeviceAuthorizationResponse> {
-    return this.http.send<DeviceAuthorizationResponse>('POST', PATHS.deviceAuthorization, { form: { client_id: clientId }, ...extra });
+    return this.http.send<DeviceAuthorizationResponse>('POST', PATHS.deviceAuthorization, {
+      form: { client_id: clientId },
+      ...extra,
+    });
   }
 
   // --- identities ----------------------------------------------------------------------------------
 
   readonly currentUser = {
     get: (auth?: Auth, extra?: Extra) => this.get<UserResponse>(PATHS.currentUser, auth, extra),
-    update: (auth: Auth, update: Record<string, unknown>, extra?: Extra) => this.put<UserResponse>(PATHS.currentUser, update, auth, extra),
+    update: (auth: Auth, update: Record<string, unknown>, extra?: Extra) =>
+      this.put<UserResponse>(PATHS.currentUser, update, auth, extra),
     /** A password change needs the current one (ZenML refuses it otherwise). */
     changePassword: (auth: Auth, password: string, oldPassword?: string) =>
-      this.put<UserResponse>(PATHS.currentUser, { password, ...(oldPassword === undefined ? {} : { old_password: oldPassword }) }, auth),
+      this.put<UserResponse>(
+        PATHS.currentUser,
+        { password, ...(oldPassword === undefined ? {} : { old_password: oldPassword }) },
+        auth,
+      ),
   };
 
   readonly users = {
     create: (auth: Auth, user: { name: string; password?: string; is_admin?: boolean; active?: boolean; full_name?: string }) =>
       this.post<UserResponse>(PATHS.users, { is_admin: false, active: true, ...user }, auth),
     get: (auth: Auth, id: string, extra?: Extra) => this.get<UserResponse>(PATHS.user(id), auth, extra),
-    list: (auth: Auth, params: Record<string, string | number | boolean> = {}) => this.get<Page<UserResponse>>(PATHS.users, auth, { params }),
+    list: (auth: Auth, params: Record<string, string | number | boolean> = {}) =>
+      this.get<Page<UserResponse>>(PATHS.users, auth, { params }),
     update: (auth: Auth, id: string, update: Record<string, unknown>) => this.put<UserResponse>(PATHS.user(id), update, auth),
     /** Deactivation answers with the user and a new activation token. */
     deactivate: (auth: Auth, id: string) => this.put<UserResponse>(`${PATHS.user(id)}/deactivate`, undefined, auth),
@@ -179,12 +193,17 @@ export class ZenmlApi {
   readonly apiKeys = {
     create: (auth: Auth, serviceAccountId: string, key: { name: string; description?: string }) =>
       this.post<ApiKeyResponse>(PATHS.apiKeys(serviceAccountId), key, auth),
-    get: (auth: Auth, key: KeyRef, params: { hydrate?: boolean } = {}) => this.get<ApiKeyResponse>(PATHS.apiKey(key.serviceAccountId, key.id), auth, { params }),
+    get: (auth: Auth, key: KeyRef, params: { hydrate?: boolean } = {}) =>
+      this.get<ApiKeyResponse>(PATHS.apiKey(key.serviceAccountId, key.id), auth, { params }),
     list: (auth: Auth, serviceAccountId: string, params: Record<string, string | number | boolean> = {}) =>
       this.get<Page<ApiKeyResponse>>(PATHS.apiKeys(serviceAccountId), auth, { params }),
     /** A new secret for the key; the previous one keeps working `retainPeriodMinutes` more. */
     rotate: (auth: Auth, key: KeyRef, retainPeriodMinutes = 0) =>
-      this.put<ApiKeyResponse>(`${PATHS.apiKey(key.serviceAccountId, key.id)}/rotate`, { retain_period_minutes: retainPeriodMinutes }, auth),
+      this.put<ApiKeyResponse>(
+        `${PATHS.apiKey(key.serviceAccountId, key.id)}/rotate`,
+        { retain_period_minutes: retainPeriodMinutes },
+        auth,
+      ),
     update: (auth: Auth, key: KeyRef, update: { active?: boolean; name?: string; description?: string }) =>
       this.put<ApiKeyResponse>(PATHS.apiKey(key.serviceAccountId, key.id), update, auth),
     delete: (auth: Auth, key: KeyRef) => this.delete(PATHS.apiKey(key.serviceAccountId, key.id), auth),
@@ -192,8 +211,10 @@ export class ZenmlApi {
 
   readonly devices = {
     /** While a device is pending, its owner-to-be proves it with the user code. */
-    get: (auth: Auth, id: string, userCode?: string) => this.get<DeviceResponse>(PATHS.device(id), auth, { params: { user_code: userCode } }),
-    list: (auth: Auth, params: Record<string, string | number | boolean> = {}) => this.get<Page<DeviceResponse>>(PATHS.devices, auth, { params }),
+    get: (auth: Auth, id: string, userCode?: string) =>
+      this.get<DeviceResponse>(PATHS.device(id), auth, { params: { user_code: userCode } }),
+    list: (auth: Auth, params: Record<string, string | number | boolean> = {}) =>
+      this.get<Page<DeviceResponse>>(PATHS.devices, auth, { params }),
     /** The user approves the device with its user code (RFC 8628 §3.3), as the caller. */
     verify: (auth: Auth, id: string, userCode: string, trustedDevice = false) =>
       this.put<DeviceResponse>(`${PATHS.device(id)}/verify`, { user_code: userCode, trusted_device: trustedDevice }, auth),
@@ -205,7 +226,8 @@ export class ZenmlApi {
     create: (auth: Auth, secret: { name: string; private: boolean; values: Record<string, string> }) =>
       this.post<SecretResponse>(PATHS.secrets, secret, auth),
     get: (auth: Auth, id: string) => this.get<SecretResponse>(PATHS.secret(id), auth),
-    list: (auth: Auth, params: Record<string, string | number | boolean> = {}) => this.get<Page<SecretResponse>>(PATHS.secrets, auth, { params }),
+    list: (auth: Auth, params: Record<string, string | number | boolean> = {}) =>
+      this.get<Page<SecretResponse>>(PATHS.secrets, auth, { params }),
     update: (auth: Auth, id: string, update: { values?: Record<string, string>; private?: boolean; name?: string }) =>
       this.put<SecretResponse>(PATHS.secret(id), update, auth),
     delete: (auth: Auth, id: string) => this.delete(PATHS.secret(id), auth),

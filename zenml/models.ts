@@ -30,7 +30,12 @@ export interface ApiKeyResponse {
   id: string;
   name: string;
   body: { key?: string | null; active: boolean; created: string };
-  metadata?: { last_login?: string | null; last_rotated?: string | null; retain_period_minutes?: number; service_account?: { id: string } };
+  metadata?: {
+    last_login?: string | null;
+    last_rotated?: string | null;
+    retain_period_minutes?: number;
+    service_account?: { id: string };
+  };
 }
 
 export interface Page<T> {

@@ -58,7 +58,8 @@ function swapCredential(req: ProxiedRequest, swap: (value: string) => string | u
 function rotatedOutKeysAccepted(): Fault {
   const ledger = new KeyLedger();
   return {
-    request: (req) => swapCredential(req, (v) => (ledger.retired.has(v) ? ledger.current.get(ledger.retired.get(v)!) : undefined)),
+    request: (req) =>
+      swapCredential(req, (v) => (ledger.retired.has(v) ? ledger.current.get(ledger.retired.get(v)!) : undefined)),
     response: (res, req) => void ledger.observe(res, req),
   };
 }
@@ -95,7 +96,11 @@ function ignoresRefusal(reason: RegExp, on: Array<'login' | 'bearer'>): Fault {
           const bearer = bearerOf(req) ?? '';
           if (res.status === 200) users.set(bearer, copy(res));
           const sub = decode(bearer)?.claims.sub;
-          if (refused && on.includes('bearer')) return users.get(bearer) ?? (traffic.currentUser && sub ? editJson(traffic.currentUser, (b) => void (b.id = sub)) : undefined);
+          if (refused && on.includes('bearer'))
+            return (
+              users.get(bearer) ??
+              (traffic.currentUser && sub ? editJson(traffic.currentUser, (b) => void (b.id = sub)) : undefined)
+            );
         }
         return res;
       },
@@ -108,7 +113,9 @@ function nonAdminMayCreate(path: RegExp): Fault {
   return trafficFault((traffic) => ({
     request: (req) => {
       const admin = decode(traffic.adminToken)?.claims.sub;
-      return req.method === 'POST' && path.test(pathOf(req)) && decode(bearerOf(req))?.claims.sub !== admin ? withBearer(req, traffic.adminToken) : undefined;
+      return req.method === 'POST' && path.test(pathOf(req)) && decode(bearerOf(req))?.claims.sub !== admin
+        ? withBearer(req, traffic.adminToken)
+        : undefined;
     },
   }));
 }
@@ -144,12 +151,20 @@ export const faults: FaultCase[] = [
   {
     breaks: 'APIKEY-SHOWN-ONCE',
     fault: 'the rotate answer has no key (body.key null)',
-    proxy: { response: (res, req) => (keyAnswer(res, req) && pathOf(req).endsWith('/rotate') ? editJson(res, (b) => void (b.body.key = null)) : res) },
+    proxy: {
+      response: (res, req) =>
+        keyAnswer(res, req) && pathOf(req).endsWith('/rotate') ? editJson(res, (b) => void (b.body.key = null)) : res,
+    },
   },
   {
     breaks: 'APIKEY-LAST-LOGIN',
     fault: 'last_login stays null after a key login',
-    proxy: { response: (res, req) => (req.method === 'GET' && res.status === 200 && /\/api_keys\/[^/]+$/.test(pathOf(req)) ? editJson(res, (b) => void (b.metadata.last_login = null)) : res) },
+    proxy: {
+      response: (res, req) =>
+        req.method === 'GET' && res.status === 200 && /\/api_keys\/[^/]+$/.test(pathOf(req))
+          ? editJson(res, (b) => void (b.metadata.last_login = null))
+          : res,
+    },
   },
   {
     breaks: 'APIKEY-ROTATE',
@@ -166,7 +181,10 @@ export const faults: FaultCase[] = [
     breaks: 'APIKEY-ROTATE-RETAIN',
     fault: 'the retain period is ignored (rotations always use 0)',
     proxy: {
-      request: (req) => (req.method === 'PUT' && pathOf(req).endsWith('/rotate') ? { ...req, body: Buffer.from(JSON.stringify({ retain_period_minutes: 0 })) } : undefined),
+      request: (req) =>
+        req.method === 'PUT' && pathOf(req).endsWith('/rotate')
+          ? { ...req, body: Buffer.from(JSON.stringify({ retain_period_minutes: 0 })) }
+          : undefined,
     },
   },
   {
@@ -189,7 +207,9 @@ export const faults: FaultCase[] = [
     fault: 'deactivating a service account has no effect',
     proxy: {
       request: (req) =>
-        req.method === 'PUT' && /^\/api\/v1\/service_accounts\/[^/]+$/.test(pathOf(req)) && JSON.parse(req.body.toString('utf8') || '{}').active === false
+        req.method === 'PUT' &&
+        /^\/api\/v1\/service_accounts\/[^/]+$/.test(pathOf(req)) &&
+        JSON.parse(req.body.toString('utf8') || '{}').active === false
           ? { ...req, body: Buffer.from('{}') }
           : undefined,
     },
@@ -247,7 +267,15 @@ export const benign: BenignCase[] = [
     change: 'the server does not take a raw API key as a bearer (the bearer test skips)',
     grep: 'APIKEY-BEARER|APIKEY-LAST-LOGIN',
     proxy: {
-      request: (req) => (/^ZEN(PRO)?KEY_/.test(bearerOf(req) ?? '') ? json(401, { detail: ['AuthorizationException', 'Authentication error: error decoding access token: Invalid JWT token: Not enough segments.'] }) : undefined),
+      request: (req) =>
+        /^ZEN(PRO)?KEY_/.test(bearerOf(req) ?? '')
+          ? json(401, {
+              detail: [
+                'AuthorizationException',
+                'Authentication error: error decoding access token: Invalid JWT token: Not enough segments.',
+              ],
+            })
+          : undefined,
     },
   },
 ];

@@ -20,7 +20,9 @@ export const isCurrentUser = (req: ProxiedRequest) => req.method === 'GET' && pa
 
 /** The submitted login form (an empty object for other bodies). */
 export function formOf(req: ProxiedRequest): URLSearchParams {
-  return /x-www-form-urlencoded/.test(String(req.headers['content-type'] ?? '')) ? new URLSearchParams(req.body.toString('utf8')) : new URLSearchParams();
+  return /x-www-form-urlencoded/.test(String(req.headers['content-type'] ?? ''))
+    ? new URLSearchParams(req.body.toString('utf8'))
+    : new URLSearchParams();
 }
 
 export function bearerOf(req: ProxiedRequest): string | undefined {
@@ -31,8 +33,10 @@ export function bearerOf(req: ProxiedRequest): string | undefined {
 export function decode(token: string | undefined): Jwt | undefined {
   const [h, p] = token?.split('.') ?? [];
   try {
-    const [header, claims] = [h, p].map((s) => JSON.parse(Buffer.from(s!, 'base64url').toString('utf8')) as unknown);
-    return header && claims && typeof header === 'object' && typeof claims === 'object' ? { header: header as Jwt['header'], claims: claims as Jwt['claims'] } : undefined;
+    const [header, claims] = [h, p].map((s) => JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown);
+    return header && claims && typeof header === 'object' && typeof claims === 'object'
+      ? { header: header as Jwt['header'], claims: claims as Jwt['claims'] }
+      : undefined;
   } catch {
     return undefined;
   }
@@ -99,7 +103,9 @@ export function trafficFault(make: (traffic: Traffic) => Fault): Fault {
 
 /** The server accepts a token it should refuse, as the account it claims: the request reaches the
  * server with that account's genuine token instead. */
-export function acceptsOnCurrentUser(when: (jwt: Jwt | undefined, token: string | undefined, traffic: Traffic) => boolean): Fault {
+export function acceptsOnCurrentUser(
+  when: (jwt: Jwt | undefined, token: string | undefined, traffic: Traffic) => boolean,
+): Fault {
   return trafficFault((traffic) => ({
     request: (req) => {
       const token = bearerOf(req);

@@ -14,17 +14,28 @@ export const faults: FaultCase[] = [
   {
     breaks: 'BEARER-VALID',
     fault: 'every token on current-user is served as the admin',
-    proxy: trafficFault((traffic) => ({ request: (req) => (isCurrentUser(req) && bearerOf(req) && traffic.adminToken ? withBearer(req, traffic.adminToken) : undefined) })),
+    proxy: trafficFault((traffic) => ({
+      request: (req) =>
+        isCurrentUser(req) && bearerOf(req) && traffic.adminToken ? withBearer(req, traffic.adminToken) : undefined,
+    })),
   },
   {
     breaks: 'BEARER-MISSING',
     fault: 'a request without credentials is served as the admin',
-    proxy: trafficFault((traffic) => ({ request: (req) => (!req.headers.authorization && isCurrentUser(req) && traffic.adminToken ? withBearer(req, traffic.adminToken) : undefined) })),
+    proxy: trafficFault((traffic) => ({
+      request: (req) =>
+        !req.headers.authorization && isCurrentUser(req) && traffic.adminToken ? withBearer(req, traffic.adminToken) : undefined,
+    })),
   },
   {
     breaks: 'BEARER-MALFORMED',
     fault: 'a token that is not three segments gets a 500',
-    proxy: { request: (req) => (isCurrentUser(req) && bearerOf(req) !== undefined && bearerOf(req)!.split('.').length !== 3 ? json(500, { detail: 'An unexpected error occurred.' }) : undefined) },
+    proxy: {
+      request: (req) =>
+        isCurrentUser(req) && bearerOf(req) !== undefined && bearerOf(req)!.split('.').length !== 3
+          ? json(500, { detail: 'An unexpected error occurred.' })
+          : undefined,
+    },
   },
   {
     breaks: 'BEARER-MALFORMED',
@@ -49,24 +60,41 @@ export const faults: FaultCase[] = [
   {
     breaks: 'BEARER-WRONG-KEY',
     fault: "tokens in the server's algorithm are accepted whatever the key",
-    proxy: acceptsOnCurrentUser((jwt, _token, traffic) => jwt !== undefined && jwt.header.alg === decode(traffic.adminToken)?.header.alg),
+    proxy: acceptsOnCurrentUser(
+      (jwt, _token, traffic) => jwt !== undefined && jwt.header.alg === decode(traffic.adminToken)?.header.alg,
+    ),
   },
   {
     breaks: 'BEARER-WRONG-KEY',
     fault: 'tokens in another algorithm or with an embedded jwk are accepted',
-    proxy: acceptsOnCurrentUser((jwt, _token, traffic) => jwt !== undefined && (jwt.header.jwk !== undefined || jwt.header.alg !== decode(traffic.adminToken)?.header.alg)),
+    proxy: acceptsOnCurrentUser(
+      (jwt, _token, traffic) =>
+        jwt !== undefined && (jwt.header.jwk !== undefined || jwt.header.alg !== decode(traffic.adminToken)?.header.alg),
+    ),
   },
   {
     breaks: 'BEARER-SCHEME-CASE',
     fault: 'only the exact spelling "Bearer" is accepted',
     expect: 'finding',
-    proxy: { request: (req) => (isCurrentUser(req) && /^bearer\s/i.test(String(req.headers.authorization)) && !/^Bearer\s/.test(String(req.headers.authorization)) ? json(401, { detail: 'Not authenticated' }) : undefined) },
+    proxy: {
+      request: (req) =>
+        isCurrentUser(req) &&
+        /^bearer\s/i.test(String(req.headers.authorization)) &&
+        !/^Bearer\s/.test(String(req.headers.authorization))
+          ? json(401, { detail: 'Not authenticated' })
+          : undefined,
+    },
   },
   {
     breaks: 'BEARER-OWS',
     fault: 'the credential is everything after the first space, surrounding whitespace included',
     expect: 'finding',
-    proxy: { request: (req) => (isCurrentUser(req) && /^\s|\s$|^\S+\s{2}/.test(String(req.headers.authorization ?? '')) ? json(401, { detail: ['CredentialsNotValid', 'Authentication error: invalid token'] }) : undefined) },
+    proxy: {
+      request: (req) =>
+        isCurrentUser(req) && /^\s|\s$|^\S+\s{2}/.test(String(req.headers.authorization ?? ''))
+          ? json(401, { detail: ['CredentialsNotValid', 'Authentication error: invalid token'] })
+          : undefined,
+    },
   },
   {
     breaks: 'BEARER-WWW-AUTHENTICATE',
@@ -99,7 +127,8 @@ export const faults: FaultCase[] = [
     proxy: trafficFault((traffic) => ({
       response: (res, req) => {
         const sub = decode(bearerOf(req))?.claims.sub;
-        if (!isCurrentUser(req) || res.status !== 401 || typeof sub !== 'string' || !UUID.test(sub) || !traffic.currentUser) return res;
+        if (!isCurrentUser(req) || res.status !== 401 || typeof sub !== 'string' || !UUID.test(sub) || !traffic.currentUser)
+          return res;
         const fake = copy(traffic.currentUser);
         return { ...fake, body: Buffer.from(JSON.stringify({ ...JSON.parse(fake.body.toString('utf8')), id: sub })) };
       },
@@ -112,7 +141,9 @@ export const faults: FaultCase[] = [
     proxy: trafficFault((traffic) => ({
       request: (req) => {
         const token = bearerOf(req);
-        return isCurrentUser(req) && token && decode(token) && !traffic.issued.has(token) ? json(401, { detail: 'Not authenticated' }) : undefined;
+        return isCurrentUser(req) && token && decode(token) && !traffic.issued.has(token)
+          ? json(401, { detail: 'Not authenticated' })
+          : undefined;
       },
     })),
   },
@@ -125,7 +156,9 @@ export const benign: BenignCase[] = [
     proxy: {
       response: (res) =>
         res.status === 401
-          ? json(401, { error: 'invalid_token', error_description: 'The access token is invalid' }, [['www-authenticate', 'Bearer realm="zenml", error="invalid_token"']])
+          ? json(401, { error: 'invalid_token', error_description: 'The access token is invalid' }, [
+              ['www-authenticate', 'Bearer realm="zenml", error="invalid_token"'],
+            ])
           : res,
     },
   },

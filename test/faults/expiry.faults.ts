@@ -14,7 +14,7 @@ function withQuery(req: ProxiedRequest, edit: (q: URLSearchParams) => void): Pro
   const [path, query] = req.url.split('?');
   const q = new URLSearchParams(query ?? '');
   edit(q);
-  return { ...req, url: `${path}?${q}` };
+  return { ...req, url: `${path}?${q.toString()}` };
 }
 
 const expOf = (token: string | undefined) => decode(token)?.claims.exp as number | undefined;
@@ -49,7 +49,10 @@ export const faults: FaultCase[] = [
   {
     breaks: 'TOKEN-API-DEFAULT',
     fault: 'api_token without parameters issues a 2-hour token',
-    proxy: { request: (req) => (isApiToken(req) && !/[?&]expires_in=/.test(req.url) ? withQuery(req, (q) => q.set('expires_in', '7200')) : undefined) },
+    proxy: {
+      request: (req) =>
+        isApiToken(req) && !/[?&]expires_in=/.test(req.url) ? withQuery(req, (q) => q.set('expires_in', '7200')) : undefined,
+    },
   },
   {
     breaks: 'TOKEN-API-DEFAULT',
@@ -57,7 +60,14 @@ export const faults: FaultCase[] = [
     proxy: trafficFault((traffic) => ({
       response: (res, req) =>
         isCurrentUser(req) && res.status === 200
-          ? editJson(res, (b) => void (b.resources = { ...b.resources, api_tokens: [...traffic.issued].filter((t) => decode(t)?.claims.sub === b.id) }))
+          ? editJson(
+              res,
+              (b) =>
+                void (b.resources = {
+                  ...b.resources,
+                  api_tokens: [...traffic.issued].filter((t) => decode(t)?.claims.sub === b.id),
+                }),
+            )
           : res,
     })),
   },
@@ -79,20 +89,28 @@ export const faults: FaultCase[] = [
     proxy: {
       request: (req) => {
         const claims = decode(bearerOf(req))?.claims;
-        return isCurrentUser(req) && claims && (claims.exp as number) - (claims.iat as number) < 60 ? json(401, { detail: ['AuthorizationException', 'Authentication error: token revoked'] }) : undefined;
+        return isCurrentUser(req) && claims && (claims.exp as number) - (claims.iat as number) < 60
+          ? json(401, { detail: ['AuthorizationException', 'Authentication error: token revoked'] })
+          : undefined;
       },
     },
   },
   {
     breaks: 'TOKEN-API-MAX',
     fault: 'a lifetime above the maximum is silently capped to 7 days',
-    proxy: { request: (req) => (isApiToken(req) && Number(new URLSearchParams(req.url.split('?')[1]).get('expires_in')) > 604800 ? withQuery(req, (q) => q.set('expires_in', '604800')) : undefined) },
+    proxy: {
+      request: (req) =>
+        isApiToken(req) && Number(new URLSearchParams(req.url.split('?')[1]).get('expires_in')) > 604800
+          ? withQuery(req, (q) => q.set('expires_in', '604800'))
+          : undefined,
+    },
   },
   {
     breaks: 'TOKEN-API-PERMISSIONS',
     fault: "a service account's API token is issued for the admin",
     proxy: trafficFault((traffic) => ({
-      request: (req) => (isApiToken(req) && isServiceAccountToken(bearerOf(req)) ? withBearer(req, traffic.adminToken) : undefined),
+      request: (req) =>
+        isApiToken(req) && isServiceAccountToken(bearerOf(req)) ? withBearer(req, traffic.adminToken) : undefined,
     })),
   },
   {
@@ -100,7 +118,9 @@ export const faults: FaultCase[] = [
     fault: "a service account's API token may create service accounts",
     proxy: trafficFault((traffic) => ({
       request: (req) =>
-        req.method === 'POST' && pathOf(req) === '/api/v1/service_accounts' && isServiceAccountToken(bearerOf(req)) ? withBearer(req, traffic.adminToken) : undefined,
+        req.method === 'POST' && pathOf(req) === '/api/v1/service_accounts' && isServiceAccountToken(bearerOf(req))
+          ? withBearer(req, traffic.adminToken)
+          : undefined,
     })),
   },
   {
@@ -116,7 +136,10 @@ export const benign: BenignCase[] = [
     change: 'expired tokens are refused with no leeway at all',
     grep: 'TOKEN-API-SHORT',
     proxy: {
-      request: (req) => (isCurrentUser(req) && expired(bearerOf(req)) ? json(401, { detail: ['AuthorizationException', 'Authentication error: Signature has expired.'] }) : undefined),
+      request: (req) =>
+        isCurrentUser(req) && expired(bearerOf(req))
+          ? json(401, { detail: ['AuthorizationException', 'Authentication error: Signature has expired.'] })
+          : undefined,
     },
   },
 ];

@@ -27,8 +27,15 @@ export interface ShrinkCase extends FaultCase {
 function usernameOnly(char: (c: string) => boolean) {
   return (counterexample: unknown): boolean => {
     const c = counterexample as { intent?: string; fields?: Array<[string, unknown]>; body?: string; contentType?: string };
-    if (c.intent !== 'other' || c.body !== 'form' || c.contentType !== undefined || c.fields?.length !== 1 || c.fields[0]![0] !== 'username') return false;
-    const value = c.fields[0]![1] as string | { edit?: { append?: string; prepend?: string } };
+    if (
+      c.intent !== 'other' ||
+      c.body !== 'form' ||
+      c.contentType !== undefined ||
+      c.fields?.length !== 1 ||
+      c.fields[0][0] !== 'username'
+    )
+      return false;
+    const value = c.fields[0][1] as string | { edit?: { append?: string; prepend?: string } };
     const added = typeof value === 'string' ? value : (value.edit?.append ?? value.edit?.prepend);
     return added !== undefined && [...added].length === 1 && char(added);
   };
@@ -45,7 +52,9 @@ export const shrinkFaults: ShrinkCase[] = [
     breaks: 'FUZZ-LOGIN',
     fault: 'login accepts any password for usernames with trailing whitespace (answering a real token)',
     // The answer is the admin's own login, which the suite's setup made through the proxy first.
-    proxy: trafficFault((traffic) => ({ request: (req) => (traffic.adminLogin && /\s$/u.test(usernameOf(req) ?? '') ? copy(traffic.adminLogin) : undefined) })),
+    proxy: trafficFault((traffic) => ({
+      request: (req) => (traffic.adminLogin && /\s$/u.test(usernameOf(req) ?? '') ? copy(traffic.adminLogin) : undefined),
+    })),
     minimal: usernameOnly((ch) => /^\s$/u.test(ch)),
   },
 ];
@@ -58,7 +67,9 @@ export const faults: FaultCase[] = [
     proxy: {
       response: (res, req) => {
         const username = usernameOf(req);
-        return res.status === 401 && username !== undefined ? json(401, { detail: ['CredentialsNotValid', `invalid password for ${username}`] }) : res;
+        return res.status === 401 && username !== undefined
+          ? json(401, { detail: ['CredentialsNotValid', `invalid password for ${username}`] })
+          : res;
       },
     },
   },
@@ -77,7 +88,10 @@ export const faults: FaultCase[] = [
     fault: 'api_token answers 500 to a negative expires_in',
     proxy: {
       request: (req) =>
-        pathOf(req) === '/api/v1/api_token' && new URL(req.url, 'http://x').searchParams.getAll('expires_in').some((v) => /^-0*[1-9]\d*$/.test(v)) ? injected() : undefined,
+        pathOf(req) === '/api/v1/api_token' &&
+        new URL(req.url, 'http://x').searchParams.getAll('expires_in').some((v) => /^-0*[1-9]\d*$/.test(v))
+          ? injected()
+          : undefined,
     },
   },
   {
@@ -85,7 +99,14 @@ export const faults: FaultCase[] = [
     fault: 'api_token clamps an expires_in above the maximum to the maximum instead of refusing it',
     proxy: {
       request: (req) =>
-        pathOf(req) === '/api/v1/api_token' ? { ...req, url: req.url.replace(/([?&]expires_in=)(\d+)(?=&|$)/g, (m, name: string, n: string) => (BigInt(n) > 604_800n ? `${name}604800` : m)) } : undefined,
+        pathOf(req) === '/api/v1/api_token'
+          ? {
+              ...req,
+              url: req.url.replace(/([?&]expires_in=)(\d+)(?=&|$)/g, (m, name: string, n: string) =>
+                BigInt(n) > 604_800n ? `${name}604800` : m,
+              ),
+            }
+          : undefined,
     },
   },
 ];
@@ -100,7 +121,8 @@ export const benign: BenignCase[] = [
         let body = res.body;
         try {
           const parsed = JSON.parse(res.body.toString('utf8'));
-          if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) body = Buffer.from(JSON.stringify({ ...parsed, 'x-request-id': 'benign' }));
+          if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+            body = Buffer.from(JSON.stringify({ ...parsed, 'x-request-id': 'benign' }));
         } catch {
           /* not JSON: unchanged */
         }

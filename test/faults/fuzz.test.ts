@@ -22,15 +22,17 @@ const shrinkProof =
     expect(c.minimal(JSON.parse(minimal!)), `the counterexample is minimal: ${minimal}`).toBe(true);
     expect(error, 'the failure shows a curl line').toMatch(/^curl: curl -sS -i -X POST '[^']+\/api\/v1\/login'/m);
 
-    const replay = await rerun({ FC_SEED: found![1]!, FC_PATH: found![2]! });
+    const replay = await rerun({ FC_SEED: found![1], FC_PATH: found![2] });
     const replayed = replay.tests.find((t) => t.requirement === c.breaks)?.errors.join('\n') ?? '';
     expect(replay.exitCode, `the replay fails too\n${summarize(replay)}`).toBe(1);
     expect(counterexampleOf(replayed), `the replay fails on the same case\n${replayed}`).toBe(minimal);
     expect(replayed, 'the replay needs a single run').toMatch(/property failed after 1 run\(s\)/);
   };
 
-faultTests(faults.map((c) => {
-  const shrink = (shrinkFaults as readonly FaultCase[]).includes(c) ? (c as ShrinkCase) : undefined;
-  return shrink ? { ...c, verify: shrinkProof(shrink) } : c;
-}));
+faultTests(
+  faults.map((c) => {
+    const shrink = (shrinkFaults as readonly FaultCase[]).includes(c) ? (c as ShrinkCase) : undefined;
+    return shrink ? { ...c, verify: shrinkProof(shrink) } : c;
+  }),
+);
 benignTests(benign);

@@ -2,14 +2,26 @@
  * Faults for the login area: each requirement of specs/login.spec.ts must fail (a SHOULD: give a
  * finding) when a proxy breaks it. login.test.ts runs them; the benchmark runs them too.
  */
-import { editJson, header, json, pathOf, withHeader, type ProxiedResponse } from '../harness/fault-proxy';
+import {
+  editJson,
+  header,
+  json,
+  pathOf,
+  withHeader,
+  type Fault,
+  type ProxiedRequest,
+  type ProxiedResponse,
+} from '../harness/fault-proxy';
 import type { BenignCase, FaultCase } from '../harness/fault-cases';
 import { copy, formOf, isLogin, LOGIN, trafficFault } from './auth-proxy';
 
-const loginOk = (res: ProxiedResponse, req: { method: string; url: string }) => res.status === 200 && isLogin(req as never);
-const editToken = (edit: (body: any) => void) => ({ response: (res: ProxiedResponse, req: never) => (loginOk(res, req) ? editJson(res, (b) => void edit(b)) : res) });
-const editCookie = (edit: (cookie: string) => string) => ({
-  response: (res: ProxiedResponse, req: never) => (loginOk(res, req) && header(res, 'set-cookie') ? withHeader(res, 'set-cookie', edit(header(res, 'set-cookie')!)) : res),
+const loginOk = (res: ProxiedResponse, req: ProxiedRequest) => res.status === 200 && isLogin(req);
+const editToken = (edit: (body: any) => void): Fault => ({
+  response: (res, req) => (loginOk(res, req) ? editJson(res, (b) => void edit(b)) : res),
+});
+const editCookie = (edit: (cookie: string) => string): Fault => ({
+  response: (res, req) =>
+    loginOk(res, req) && header(res, 'set-cookie') ? withHeader(res, 'set-cookie', edit(header(res, 'set-cookie')!)) : res,
 });
 
 export const faults: FaultCase[] = [
@@ -58,7 +70,10 @@ export const faults: FaultCase[] = [
     breaks: 'LOGIN-APIKEY',
     fault: 'the API-key login sets a session cookie',
     proxy: {
-      response: (res, req) => (loginOk(res, req) && !formOf(req).has('username') ? withHeader(res, 'set-cookie', 'zenml-session=x; HttpOnly; Path=/; SameSite=lax') : res),
+      response: (res, req) =>
+        loginOk(res, req) && !formOf(req).has('username')
+          ? withHeader(res, 'set-cookie', 'zenml-session=x; HttpOnly; Path=/; SameSite=lax')
+          : res,
     },
   },
   {
@@ -66,7 +81,10 @@ export const faults: FaultCase[] = [
     fault: 'an API key logs in as the admin',
     proxy: trafficFault((traffic) => ({
       // Without the admin's cookie: the identity, not the cookie, must give it away.
-      response: (res, req) => (loginOk(res, req) && !formOf(req).has('username') && traffic.adminLogin ? withHeader(copy(traffic.adminLogin), 'set-cookie', undefined) : res),
+      response: (res, req) =>
+        loginOk(res, req) && !formOf(req).has('username') && traffic.adminLogin
+          ? withHeader(copy(traffic.adminLogin), 'set-cookie', undefined)
+          : res,
     })),
   },
   {
@@ -79,7 +97,9 @@ export const faults: FaultCase[] = [
   {
     breaks: 'LOGIN-BAD-REQUEST',
     fault: 'malformed login requests get a 500',
-    proxy: { response: (res, req) => (isLogin(req) && res.status === 400 ? json(500, { detail: 'Internal Server Error' }) : res) },
+    proxy: {
+      response: (res, req) => (isLogin(req) && res.status === 400 ? json(500, { detail: 'Internal Server Error' }) : res),
+    },
   },
   {
     breaks: 'LOGIN-BAD-REQUEST',
@@ -96,7 +116,8 @@ export const faults: FaultCase[] = [
     breaks: 'LOGIN-BAD-REQUEST',
     fault: 'GET /api/v1/login answers with a token',
     proxy: trafficFault((traffic) => ({
-      request: (req) => (req.method === 'GET' && pathOf(req) === LOGIN && traffic.adminLogin ? copy(traffic.adminLogin) : undefined),
+      request: (req) =>
+        req.method === 'GET' && pathOf(req) === LOGIN && traffic.adminLogin ? copy(traffic.adminLogin) : undefined,
     })),
   },
   {
@@ -106,7 +127,13 @@ export const faults: FaultCase[] = [
       request: (req) => {
         const [path, query] = req.url.split('?');
         if (path !== LOGIN || !query) return undefined;
-        return { ...req, method: 'POST', url: path, body: Buffer.from(query), headers: { ...req.headers, 'content-type': 'application/x-www-form-urlencoded' } };
+        return {
+          ...req,
+          method: 'POST',
+          url: path,
+          body: Buffer.from(query),
+          headers: { ...req.headers, 'content-type': 'application/x-www-form-urlencoded' },
+        };
       },
     },
   },
@@ -114,14 +141,20 @@ export const faults: FaultCase[] = [
     breaks: 'LOGIN-NO-ECHO',
     fault: 'a refused login quotes the submitted password',
     proxy: {
-      response: (res, req) => (isLogin(req) && res.status === 401 ? json(401, { detail: ['CredentialsNotValid', `invalid password ${formOf(req).get('password')}`] }) : res),
+      response: (res, req) =>
+        isLogin(req) && res.status === 401
+          ? json(401, { detail: ['CredentialsNotValid', `invalid password ${formOf(req).get('password')}`] })
+          : res,
     },
   },
   {
     breaks: 'LOGIN-NO-ECHO',
     fault: 'a malformed login request quotes the request body in a header',
     grep: 'LOGIN-BAD-REQUEST',
-    proxy: { response: (res, req) => (isLogin(req) && res.status === 400 ? withHeader(res, 'x-debug-request', req.body.toString('utf8')) : res) },
+    proxy: {
+      response: (res, req) =>
+        isLogin(req) && res.status === 400 ? withHeader(res, 'x-debug-request', req.body.toString('utf8')) : res,
+    },
   },
 ];
 
@@ -134,6 +167,11 @@ export const benign: BenignCase[] = [
   {
     change: 'GET /api/v1/login answers 405 with Allow: POST',
     grep: 'LOGIN-BAD-REQUEST',
-    proxy: { request: (req) => (req.method === 'GET' && pathOf(req) === LOGIN ? json(405, { detail: 'Method Not Allowed' }, [['allow', 'POST']]) : undefined) },
+    proxy: {
+      request: (req) =>
+        req.method === 'GET' && pathOf(req) === LOGIN
+          ? json(405, { detail: 'Method Not Allowed' }, [['allow', 'POST']])
+          : undefined,
+    },
   },
 ];

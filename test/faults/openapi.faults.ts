@@ -5,7 +5,8 @@
 import { editJson, json, pathOf, withHeader } from '../harness/fault-proxy';
 import type { BenignCase, FaultCase } from '../harness/fault-cases';
 
-const is = (method: string, path: string) => (req: { method: string; url: string }) => req.method === method && pathOf(req as never) === path;
+const is = (method: string, path: string) => (req: { method: string; url: string }) =>
+  req.method === method && pathOf(req as never) === path;
 const currentUser = is('GET', '/api/v1/current-user');
 const info = is('GET', '/api/v1/info');
 
@@ -20,7 +21,9 @@ export const faults: FaultCase[] = [
     breaks: 'OAS-SCHEMA',
     fault: 'current-user answers body.created as a number',
     grep: 'USER-CURRENT',
-    proxy: { response: (res, req) => (currentUser(req) && res.status === 200 ? editJson(res, (b) => void (b.body.created = 1)) : res) },
+    proxy: {
+      response: (res, req) => (currentUser(req) && res.status === 200 ? editJson(res, (b) => void (b.body.created = 1)) : res),
+    },
   },
   {
     breaks: 'OAS-STATUS',
@@ -38,12 +41,19 @@ export const faults: FaultCase[] = [
     breaks: 'OAS-OPERATION',
     fault: 'the document no longer declares GET /api/v1/info',
     grep: 'SRV-INFO',
-    proxy: { response: (res, req) => (pathOf(req) === '/openapi.json' ? editJson(res, (d) => void delete d.paths['/api/v1/info']) : res) },
+    proxy: {
+      response: (res, req) => (pathOf(req) === '/openapi.json' ? editJson(res, (d) => void delete d.paths['/api/v1/info']) : res),
+    },
   },
   {
     breaks: 'OAS-DOC',
     fault: 'the document no longer declares the login operation',
-    proxy: { response: (res, req) => (pathOf(req) === '/openapi.json' && req.method === 'GET' ? editJson(res, (d) => void delete d.paths['/api/v1/login']) : res) },
+    proxy: {
+      response: (res, req) =>
+        pathOf(req) === '/openapi.json' && req.method === 'GET'
+          ? editJson(res, (d) => void delete d.paths['/api/v1/login'])
+          : res,
+    },
   },
   {
     breaks: 'OAS-DOCS-UI',
@@ -70,7 +80,10 @@ export const faults: FaultCase[] = [
   {
     breaks: 'USER-CURRENT',
     fault: 'current-user answers with another name',
-    proxy: { response: (res, req) => (currentUser(req) && res.status === 200 ? editJson(res, (b) => void (b.name = 'someone-else')) : res) },
+    proxy: {
+      response: (res, req) =>
+        currentUser(req) && res.status === 200 ? editJson(res, (b) => void (b.name = 'someone-else')) : res,
+    },
   },
 ];
 
@@ -83,7 +96,9 @@ export const benign: BenignCase[] = [
         if (pathOf(req) === '/openapi.json') return res;
         await new Promise((r) => setTimeout(r, 50));
         return editJson(res, (b) =>
-          b && typeof b === 'object' && !Array.isArray(b) ? Object.fromEntries([...Object.entries(b).reverse(), ['x-vendor-extension', { ok: true }]]) : b,
+          b && typeof b === 'object' && !Array.isArray(b)
+            ? Object.fromEntries([...Object.entries(b).reverse(), ['x-vendor-extension', { ok: true }]])
+            : b,
         );
       },
     },

@@ -19,12 +19,16 @@ async function throughProxy(fault: Fault, options: RunOptions): Promise<SuiteRun
   }
 }
 
-const currentUser = (req: { method: string; url: string }) => req.method === 'GET' && pathOf(req as never) === '/api/v1/current-user';
+const currentUser = (req: { method: string; url: string }) =>
+  req.method === 'GET' && pathOf(req as never) === '/api/v1/current-user';
 const describe = (run: SuiteRun) => `${summarize(run)}\n--- summary.md ---\n${run.markdown ?? '(none)'}`;
 
 test('a broken MUST: status fail naming the requirement, with the assertion as evidence, exit code 1', async () => {
   const run = await throughProxy(
-    { response: (res, req) => (currentUser(req) && res.status === 200 ? editJson(res, (b) => void (b.name = 'someone-else')) : res) },
+    {
+      response: (res, req) =>
+        currentUser(req) && res.status === 200 ? editJson(res, (b) => void (b.name = 'someone-else')) : res,
+    },
     { grep: 'USER-CURRENT|SRV-INFO' },
   );
   expect(run.exitCode, describe(run)).toBe(1);
@@ -46,9 +50,16 @@ test('a contract violation fails the OAS requirement it names, with the JSON poi
   );
   expect(run.exitCode, describe(run)).toBe(1);
   // current-user's answer broke the schema only: its test went on and its own requirement holds.
-  expect(run.statuses, describe(run)).toMatchObject({ 'OAS-SCHEMA': 'fail', 'USER-CURRENT': 'pass', 'OAS-STATUS': 'pass', 'SRV-INFO': 'pass' });
+  expect(run.statuses, describe(run)).toMatchObject({
+    'OAS-SCHEMA': 'fail',
+    'USER-CURRENT': 'pass',
+    'OAS-STATUS': 'pass',
+    'SRV-INFO': 'pass',
+  });
   const schema = run.summary!.requirements.find((x) => x.id === 'OAS-SCHEMA')!;
-  expect(schema.evidence[0]).toMatch(/^\[OAS-SCHEMA\] GET \/api\/v1\/current-user → 200 at body\/body\/created: .*must be string/);
+  expect(schema.evidence[0]).toMatch(
+    /^\[OAS-SCHEMA\] GET \/api\/v1\/current-user → 200 at body\/body\/created: .*must be string/,
+  );
 });
 
 test('a SHOULD not met: status finding and exit code 0; exit code 1 with CONFORMANCE_STRICT=1', async () => {
@@ -83,7 +94,10 @@ test('a server that stops answering: status error (the suite could not decide), 
 test('an unreachable target: exit code 2, one line, and a summary that says so instead of a stale one', async () => {
   const run = await runSuite({ ...sharedServer(), baseURL: 'http://127.0.0.1:9' });
   expect(run.exitCode, describe(run)).toBe(2);
-  expect(run.output.split('\n').filter((l) => l.includes('target unusable')), run.output).toHaveLength(1);
+  expect(
+    run.output.split('\n').filter((l) => l.includes('target unusable')),
+    run.output,
+  ).toHaveLength(1);
   expect(run.output, 'the reporter does not crash').not.toMatch(/Error in reporter|ConformanceReporter/);
   expect(run.summary?.result).toBe('unusable');
   expect(run.summary?.reasons[0]).toMatch(/cannot reach http:\/\/127\.0\.0\.1:9\//);
@@ -93,7 +107,10 @@ test('an unreachable target: exit code 2, one line, and a summary that says so i
 test('a fault that only makes the suite crash is no catch: the harness says "not caught: error"', async () => {
   // Service accounts cannot be created: the shared service account's fixture breaks before any
   // assertion about the API-key login runs.
-  const fault: Fault = { request: (req) => (req.method === 'POST' && pathOf(req) === '/api/v1/service_accounts' ? json(502, { detail: 'bad gateway' }) : undefined) };
+  const fault: Fault = {
+    request: (req) =>
+      req.method === 'POST' && pathOf(req) === '/api/v1/service_accounts' ? json(502, { detail: 'bad gateway' }) : undefined,
+  };
   const run = await throughProxy(fault, { grep: 'LOGIN-APIKEY' });
   expect(run.statuses['LOGIN-APIKEY'], describe(run)).toBe('error');
   expect(catchOf({ breaks: 'LOGIN-APIKEY' }, run, true)).toBe('not caught: error');

@@ -48,10 +48,14 @@ export function faultTests(cases: Array<FaultCase & { verify?: FaultVerifier }>)
       const server = sharedServer();
       const proxy = await startFaultProxy(server.baseURL, c.proxy);
       try {
-        const suite = (env?: Record<string, string>) => runSuite({ ...server, baseURL: proxy.baseURL }, { grep: c.grep ?? c.breaks, env: { ...c.env, ...env } });
+        const suite = (env?: Record<string, string>) =>
+          runSuite({ ...server, baseURL: proxy.baseURL }, { grep: c.grep ?? c.breaks, env: { ...c.env, ...env } });
         const run = await suite();
         // A run that fails without the fault ever firing proves nothing about the fault.
-        expect(catchOf(c, run, proxy.altered().length > 0), `${c.breaks} must get the verdict ${c.expect ?? 'fail'}\n${summarize(run)}`).toBe('caught');
+        expect(
+          catchOf(c, run, proxy.altered().length > 0),
+          `${c.breaks} must get the verdict ${c.expect ?? 'fail'}\n${summarize(run)}`,
+        ).toBe('caught');
         await c.verify?.(run, suite);
       } finally {
         await proxy.close();

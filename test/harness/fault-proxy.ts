@@ -20,9 +20,9 @@ export interface ProxiedResponse {
 
 export interface Fault {
   /** Change the request, or answer it without the server by returning a response. */
-  request?(req: ProxiedRequest): ProxiedRequest | ProxiedResponse | void;
+  request?: (req: ProxiedRequest) => ProxiedRequest | ProxiedResponse | void;
   /** Change the server's response. */
-  response?(res: ProxiedResponse, req: ProxiedRequest): ProxiedResponse | void | Promise<ProxiedResponse | void>;
+  response?: (res: ProxiedResponse, req: ProxiedRequest) => ProxiedResponse | void | Promise<ProxiedResponse | void>;
 }
 
 export interface RunningProxy {
@@ -33,7 +33,7 @@ export interface RunningProxy {
 }
 
 export function pathOf(req: ProxiedRequest): string {
-  return req.url.split('?')[0]!;
+  return req.url.split('?')[0];
 }
 
 export function header(res: ProxiedResponse, name: string): string | undefined {
@@ -78,41 +78,54 @@ export async function startFaultProxy(upstream: string, fault: Fault): Promise<R
   const server: Server = createServer((clientReq, clientRes) => {
     const chunks: Buffer[] = [];
     clientReq.on('data', (c: Buffer) => chunks.push(c));
-    clientReq.on('end', async () => {
-      try {
-        let req: ProxiedRequest = { method: clientReq.method ?? 'GET', url: clientReq.url ?? '/', headers: { ...clientReq.headers }, body: Buffer.concat(chunks) };
-        const exchange = `${req.method} ${pathOf(req)}`;
-        const sent = fingerprint(req);
-        const changed = fault.request?.(req);
-        let res: ProxiedResponse;
-        let touched: boolean;
-        if (changed && isResponse(changed)) {
-          res = changed;
-          touched = true;
-        } else {
-          if (changed) req = changed;
-          touched = fingerprint(req) !== sent;
-          res = await forward(target, req);
-          const served = fingerprint(res);
-          res = (await fault.response?.(res, req)) ?? res;
-          touched ||= fingerprint(res) !== served;
-        }
-        if (touched) altered.push(exchange);
-        const headers = res.headers.filter(([k]) => !/^(content-length|transfer-encoding|connection)$/i.test(k));
-        clientRes.writeHead(res.status, [...headers.flat(), 'content-length', String(res.body.length)]);
-        clientRes.end(res.body);
-      } catch (e) {
-        clientRes.writeHead(502, { 'content-type': 'text/plain' });
-        clientRes.end(`fault proxy: ${(e as Error).message}`);
-      }
-    });
+    clientReq.on(
+      'end',
+      () =>
+        void (async () => {
+          try {
+            let req: ProxiedRequest = {
+              method: clientReq.method ?? 'GET',
+              url: clientReq.url ?? '/',
+              headers: { ...clientReq.headers },
+              body: Buffer.concat(chunks),
+            };
+            const exchange = `${req.method} ${pathOf(req)}`;
+            const sent = fingerprint(req);
+            const changed = fault.request?.(req);
+            let res: ProxiedResponse;
+            let touched: boolean;
+            if (changed && isResponse(changed)) {
+              res = changed;
+              touched = true;
+            } else {
+              if (changed) req = changed;
+              touched = fingerprint(req) !== sent;
+              res = await forward(target, req);
+              const served = fingerprint(res);
+              res = (await fault.response?.(res, req)) ?? res;
+              touched ||= fingerprint(res) !== served;
+            }
+            if (touched) altered.push(exchange);
+            const headers = res.headers.filter(([k]) => !/^(content-length|transfer-encoding|connection)$/i.test(k));
+            clientRes.writeHead(res.status, [...headers.flat(), 'content-length', String(res.body.length)]);
+            clientRes.end(res.body);
+          } catch (e) {
+            clientRes.writeHead(502, { 'content-type': 'text/plain' });
+            clientRes.end(`fault proxy: ${(e as Error).message}`);
+          }
+        })(),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
   return {
     baseURL: `http://127.0.0.1:${port}`,
     altered: () => [...altered],
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -120,15 +133,18 @@ function forward(target: URL, req: ProxiedRequest): Promise<ProxiedResponse> {
   return new Promise((resolve, reject) => {
     const headers = { ...req.headers, host: target.host, 'content-length': String(req.body.length) };
     delete headers['transfer-encoding'];
-    const upstream = httpRequest({ hostname: target.hostname, port: target.port, method: req.method, path: req.url, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const pairs: Array<[string, string]> = [];
-        for (let i = 0; i < res.rawHeaders.length; i += 2) pairs.push([res.rawHeaders[i]!, res.rawHeaders[i + 1]!]);
-        resolve({ status: res.statusCode ?? 502, headers: pairs, body: Buffer.concat(chunks) });
-      });
-    });
+    const upstream = httpRequest(
+      { hostname: target.hostname, port: target.port, method: req.method, path: req.url, headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const pairs: Array<[string, string]> = [];
+          for (let i = 0; i < res.rawHeaders.length; i += 2) pairs.push([res.rawHeaders[i], res.rawHeaders[i + 1]]);
+          resolve({ status: res.statusCode ?? 502, headers: pairs, body: Buffer.concat(chunks) });
+        });
+      },
+    );
     upstream.on('error', reject);
     upstream.end(req.body);
   });

@@ -59,7 +59,15 @@ export interface RunOptions {
 
 interface JsonSpec {
   title: string;
-  tests: Array<{ annotations: Array<{ type: string; description?: string }>; results: Array<{ status: string; duration: number; errors: Array<{ message?: string }>; annotations?: Array<{ type: string; description?: string }> }> }>;
+  tests: Array<{
+    annotations: Array<{ type: string; description?: string }>;
+    results: Array<{
+      status: string;
+      duration: number;
+      errors: Array<{ message?: string }>;
+      annotations?: Array<{ type: string; description?: string }>;
+    }>;
+  }>;
 }
 interface JsonSuite {
   specs?: JsonSpec[];
@@ -77,11 +85,20 @@ export async function runSuite(target: SuiteTarget | undefined, options: RunOpti
   const outputDir = mkdtempSync(path.join(tmpdir(), 'zc-selftest-'));
   const reportFile = path.join(outputDir, 'report.json');
   const reporters = ['json', ...(options.reporters ?? []), CONFORMANCE_REPORTER].join(',');
-  const args = ['playwright', 'test', '-c', path.join(ROOT, 'playwright.config.ts'), `--reporter=${reporters}`, `--output=${path.join(outputDir, 'results')}`];
+  const args = [
+    'playwright',
+    'test',
+    '-c',
+    path.join(ROOT, 'playwright.config.ts'),
+    `--reporter=${reporters}`,
+    `--output=${path.join(outputDir, 'results')}`,
+  ];
   if (options.grep) args.push('--grep', options.grep);
   args.push(...(options.extraArgs ?? []));
   const env: NodeJS.ProcessEnv = {
-    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(ZENML_|ZC_|BASE_URL$|CONFORMANCE_|PLAYWRIGHT_|TEST_)/.test(k))),
+    ...Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !/^(ZENML_|ZC_|BASE_URL$|CONFORMANCE_|PLAYWRIGHT_|TEST_)/.test(k)),
+    ),
     PLAYWRIGHT_JSON_OUTPUT_FILE: reportFile,
     PLAYWRIGHT_HTML_OUTPUT_DIR: path.join(outputDir, 'html'),
     PLAYWRIGHT_JUNIT_OUTPUT_FILE: path.join(outputDir, 'junit.xml'),
@@ -90,14 +107,24 @@ export async function runSuite(target: SuiteTarget | undefined, options: RunOpti
     // A self-test's summary must not land on the CI job's summary page.
     GITHUB_STEP_SUMMARY: undefined,
     ...(target
-      ? { BASE_URL: target.baseURL, ZENML_USERNAME: target.username, ZENML_PASSWORD: target.password, ZENML_JWT_SECRET: target.jwtSecret, ZENML_API_KEY: target.apiKey }
+      ? {
+          BASE_URL: target.baseURL,
+          ZENML_USERNAME: target.username,
+          ZENML_PASSWORD: target.password,
+          ZENML_JWT_SECRET: target.jwtSecret,
+          ZENML_API_KEY: target.apiKey,
+        }
       : {}),
     ...options.env,
   };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
 
   const { exitCode, output } = await new Promise<{ exitCode: number; output: string }>((resolve) => {
-    const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'playwright'), args.slice(1), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'playwright'), args.slice(1), {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -139,7 +166,11 @@ export async function runSuite(target: SuiteTarget | undefined, options: RunOpti
 export function summarize(run: SuiteRun): string {
   const counts = new Map<string, number>();
   run.tests.forEach((t) => counts.set(t.status, (counts.get(t.status) ?? 0) + 1));
-  const failed = run.tests.filter((t) => t.status === 'failed' || t.status === 'timedOut').map((t) => `  ✗ ${t.title}\n    ${t.errors[0]?.split('\n').slice(0, 4).join('\n    ') ?? ''}`);
-  const not = Object.entries(run.statuses).filter(([, st]) => st !== 'pass').map(([id, st]) => `${id} ${st}`);
+  const failed = run.tests
+    .filter((t) => t.status === 'failed' || t.status === 'timedOut')
+    .map((t) => `  ✗ ${t.title}\n    ${t.errors[0]?.split('\n').slice(0, 4).join('\n    ') ?? ''}`);
+  const not = Object.entries(run.statuses)
+    .filter(([, st]) => st !== 'pass')
+    .map(([id, st]) => `${id} ${st}`);
   return `exit ${run.exitCode}; ${[...counts].map(([s, n]) => `${n} ${s}`).join(', ')}; result ${run.summary?.result ?? '(no summary)'}; not pass: ${not.join(', ') || 'none'}\n${failed.join('\n')}\n--- output tail ---\n${run.output.split('\n').slice(-15).join('\n')}`;
 }

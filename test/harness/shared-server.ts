@@ -7,5 +7,5 @@ import type { SuiteTarget } from './run-suite';
 export function sharedServer(): SuiteTarget & { username: string; password: string; jwtSecret: string } {
   const s = process.env.ZC_SELFTEST_SERVER;
   if (!s) throw new Error('the self-test global setup did not start the reference server');
-  return JSON.parse(s);
+  return JSON.parse(s) as ReturnType<typeof sharedServer>;
 }

@@ -6,7 +6,16 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { CONTRACT_REQUIREMENTS, isRequirementId, REQUIREMENTS, WRITES_TAG, type RequirementId } from '../../core/req';
-import { DOC_FILE, fixturesOf, listTests, renderDoc, scanSpecSources, WRITING_FIXTURES, type IdUse, type ListedTest } from '../../scripts/conformance-doc';
+import {
+  DOC_FILE,
+  fixturesOf,
+  listTests,
+  renderDoc,
+  scanSpecSources,
+  WRITING_FIXTURES,
+  type IdUse,
+  type ListedTest,
+} from '../../scripts/conformance-doc';
 
 // One listing for all checks (it spawns `playwright test --list`, about two seconds).
 let listed: ListedTest[] | undefined;
@@ -15,26 +24,34 @@ const where = (u: { file: string; line: number }) => `${u.file}:${u.line}`;
 
 test('the specs name only requirement IDs of the catalogue', () => {
   const unknown: string[] = [
-    ...scanSpecSources().filter((u) => !isRequirementId(u.id)).map((u) => `${u.id} (${u.via} at ${where(u)})`),
+    ...scanSpecSources()
+      .filter((u) => !isRequirementId(u.id))
+      .map((u) => `${u.id} (${u.via} at ${where(u)})`),
     ...tests().flatMap((t) => t.unknown.map((id) => `${id} (annotation of "${t.title}" at ${where(t)})`)),
   ];
   expect(unknown, 'IDs that requirements/catalogue.ts does not define').toEqual([]);
 });
 
 test('every test names its requirement', () => {
-  const without = tests().filter((t) => t.requirements.length === 0).map((t) => `${t.title} (${where(t)})`);
+  const without = tests()
+    .filter((t) => t.requirements.length === 0)
+    .map((t) => `${t.title} (${where(t)})`);
   expect(without, "tests without req('ID', …): the reports cannot place them").toEqual([]);
 });
 
 test('every MUST requirement has a test', () => {
   const covered = new Set<string>([...tests().flatMap((t) => t.requirements), ...CONTRACT_REQUIREMENTS]);
-  const missing = (Object.keys(REQUIREMENTS) as RequirementId[]).filter((id) => REQUIREMENTS[id].level === 'MUST' && !covered.has(id));
+  const missing = (Object.keys(REQUIREMENTS) as RequirementId[]).filter(
+    (id) => REQUIREMENTS[id].level === 'MUST' && !covered.has(id),
+  );
   expect(missing, 'MUST requirements that no test names (as its requirement or in `also`)').toEqual([]);
 });
 
 test('SHOULD requirements without a test are reported as warnings', () => {
   const covered = new Set<string>(tests().flatMap((t) => t.requirements));
-  const missing = (Object.keys(REQUIREMENTS) as RequirementId[]).filter((id) => REQUIREMENTS[id].level === 'SHOULD' && !covered.has(id));
+  const missing = (Object.keys(REQUIREMENTS) as RequirementId[]).filter(
+    (id) => REQUIREMENTS[id].level === 'SHOULD' && !covered.has(id),
+  );
   for (const id of missing) {
     console.warn(`warning: SHOULD ${id} has no test`);
     test.info().annotations.push({ type: 'warning', description: `SHOULD ${id} has no test` });
@@ -56,7 +73,12 @@ test(`tests that change the target carry ${WRITES_TAG}`, () => {
   // would write to a server the user asked not to touch.
   const untagged = tests()
     .filter((t) => !t.tags.includes(WRITES_TAG) && fixturesOf(t).some((f) => WRITING_FIXTURES.includes(f)))
-    .map((t) => `${t.title} (${where(t)}) uses ${fixturesOf(t).filter((f) => WRITING_FIXTURES.includes(f)).join(', ')}: req(…, { writes: true })`);
+    .map(
+      (t) =>
+        `${t.title} (${where(t)}) uses ${fixturesOf(t)
+          .filter((f) => WRITING_FIXTURES.includes(f))
+          .join(', ')}: req(…, { writes: true })`,
+    );
   expect(untagged).toEqual([]);
 });
 
@@ -68,5 +90,8 @@ test('docs/CONFORMANCE.md is up to date', () => {
   } catch {
     /* missing: reported below */
   }
-  expect(committed === expected, 'docs/CONFORMANCE.md differs from what the catalogue and the specs give: run `npm run docs`').toBe(true);
+  expect(
+    committed === expected,
+    'docs/CONFORMANCE.md differs from what the catalogue and the specs give: run `npm run docs`',
+  ).toBe(true);
 });

@@ -20,13 +20,19 @@ function testCase(id: RequirementId, status: 'passed' | 'failed', deviations: st
   return {
     title: `${id} a test`,
     location: { file: path.join(ROOT, 'specs', 'x.spec.ts'), line: 3, column: 1 },
-    annotations: [{ type: REQUIREMENT_ANNOTATION, description: `${id} (${r.level}): ${r.title}. Source: ${r.source}` }, ...deviations.map((d) => ({ type: 'deviation', description: d }))],
+    annotations: [
+      { type: REQUIREMENT_ANNOTATION, description: `${id} (${r.level}): ${r.title}. Source: ${r.source}` },
+      ...deviations.map((d) => ({ type: 'deviation', description: d })),
+    ],
     // A failed test recorded its assertion, as the suite's expect() does.
     results: [
       {
         status,
         errors: status === 'failed' ? [{ message: 'Error: got 500\n\nexpect(received).toBe(expected)' }] : [],
-        annotations: status === 'failed' ? [verdictAnnotation({ requirement: id, status: 'fail', kind: 'assertion', raised: 'hard', message: 'got 500' })] : [],
+        annotations:
+          status === 'failed'
+            ? [verdictAnnotation({ requirement: id, status: 'fail', kind: 'assertion', raised: 'hard', message: 'got 500' })]
+            : [],
       },
     ],
   } as unknown as TestCase;
@@ -49,7 +55,12 @@ async function report(tests: TestCase[], status: FullResult['status'], env: Reco
     reporter.onBegin({ metadata } as unknown as FullConfig, { allTests: () => tests } as unknown as Suite);
     const returned = await reporter.onEnd({ status, startTime: new Date(), duration: 1000 });
     const summary = JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8')) as Summary;
-    return { returned, summary, markdown: readFileSync(path.join(dir, 'summary.md'), 'utf8'), stepSummary: readFileSync(path.join(dir, 'step-summary.md'), 'utf8') };
+    return {
+      returned,
+      summary,
+      markdown: readFileSync(path.join(dir, 'summary.md'), 'utf8'),
+      stepSummary: readFileSync(path.join(dir, 'step-summary.md'), 'utf8'),
+    };
   } finally {
     process.env = saved;
     rmSync(dir, { recursive: true, force: true });
@@ -59,8 +70,15 @@ async function report(tests: TestCase[], status: FullResult['status'], env: Reco
 test('a passing complete run: summary.json and summary.md written, appended to the step summary, status untouched', async () => {
   const r = await report([testCase('SRV-HEALTH', 'passed', ALL_USED)], 'passed');
   expect(r.returned).toBeUndefined();
-  expect(r.summary).toMatchObject({ result: 'pass', target: 'http://127.0.0.1:8237', serverVersion: '0.98.0', run: { complete: true } });
-  expect(r.summary.requirements.find((x) => x.id === 'SRV-HEALTH')?.tests).toEqual([{ title: 'SRV-HEALTH a test', location: 'specs/x.spec.ts:3', status: 'pass' }]);
+  expect(r.summary).toMatchObject({
+    result: 'pass',
+    target: 'http://127.0.0.1:8237',
+    serverVersion: '0.98.0',
+    run: { complete: true },
+  });
+  expect(r.summary.requirements.find((x) => x.id === 'SRV-HEALTH')?.tests).toEqual([
+    { title: 'SRV-HEALTH a test', location: 'specs/x.spec.ts:3', status: 'pass' },
+  ]);
   expect(r.stepSummary).toBe(`${r.markdown}\n`);
 });
 
@@ -69,7 +87,9 @@ test('a stale known deviation fails a passed run only in strict mode', async () 
   expect(lenient.returned).toBeUndefined();
   const stale = ALL_USED.filter((id) => id !== 'DEV-NAIVE-DATETIME');
   expect(lenient.summary.deviations.stale).toEqual(stale);
-  expect(lenient.markdown).toContain(`Stale: ${stale.map((id) => `\`${id}\``).join(', ')}: ${stale.length} entries apply to ZenML 0.98.0`);
+  expect(lenient.markdown).toContain(
+    `Stale: ${stale.map((id) => `\`${id}\``).join(', ')}: ${stale.length} entries apply to ZenML 0.98.0`,
+  );
 
   const strict = await report([testCase('SRV-HEALTH', 'passed', ['DEV-NAIVE-DATETIME'])], 'passed', { CONFORMANCE_STRICT: '1' });
   expect(strict.returned).toEqual({ status: 'failed' });
@@ -92,7 +112,11 @@ test('a run that broke before any test (no onBegin) still gets a summary: error,
     reporter.onError({ message: 'Error: global setup: something unexpected' });
     expect(await reporter.onEnd({ status: 'failed', startTime: new Date(), duration: 10 })).toBeUndefined();
     const summary = JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8')) as Summary;
-    expect(summary).toMatchObject({ result: 'error', errors: ['Error: global setup: something unexpected'], reasons: ['1 error(s) outside the tests'] });
+    expect(summary).toMatchObject({
+      result: 'error',
+      errors: ['Error: global setup: something unexpected'],
+      reasons: ['1 error(s) outside the tests'],
+    });
   } finally {
     process.env = saved;
     rmSync(dir, { recursive: true, force: true });

@@ -11,7 +11,8 @@ import { loginCases, loginMeaning, loginRequest, MUST_ACCEPT_LOGIN_BYTES, type F
 import { curlLine, shellWord, type FuzzRequest } from '../../fuzz/replay';
 import { REDACTED, registerSecret } from '../../core/redaction';
 
-const token = (sub: string) => `eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.${Buffer.from(JSON.stringify({ sub })).toString('base64url')}.c2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXI`;
+const token = (sub: string) =>
+  `eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.${Buffer.from(JSON.stringify({ sub })).toString('base64url')}.c2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXI`;
 const ids: Identities = { admin: { token: token('a'), userId: 'a' }, user: { token: token('b'), userId: 'b' } };
 const user: FuzzUser = { username: 'zct-unit-user', userId: '115f9f6d-b489-4040-a188-7d36587f9bde', password: 'Pw-unit-secret' };
 const query = (q: string): FuzzRequest => ({ method: 'GET', path: `/api/v1/api_token${q}`, headers: {} });
@@ -50,17 +51,32 @@ test('Authorization: accepted only as "Bearer" (any case) and exactly a real tok
   expect(m(`bearer  ${ids.user.token}`)).toMatchObject({ accepts: 'user', mustAccept: false });
   // Whitespace around the field value (RFC 9110 §5.5): a server may accept it, and need not.
   // Python's str.strip() also removes Unicode whitespace (NBSP, NEL) around the credential.
-  for (const v of [`Bearer ${ids.admin.token} `, ` Bearer ${ids.admin.token}`, `Bearer\t${ids.admin.token}`, `Bearer ${ids.admin.token}\t`, `Bearer ${ids.admin.token}\u00a0`, `Bearer \u0085${ids.admin.token}`]) {
+  for (const v of [
+    `Bearer ${ids.admin.token} `,
+    ` Bearer ${ids.admin.token}`,
+    `Bearer\t${ids.admin.token}`,
+    `Bearer ${ids.admin.token}\t`,
+    `Bearer ${ids.admin.token}\u00a0`,
+    `Bearer \u0085${ids.admin.token}`,
+  ]) {
     expect(m(v), JSON.stringify(v)).toMatchObject({ accepts: 'admin', mustAccept: false });
   }
   // The same signature bytes with their base64 padding written out.
   expect(m(`Bearer ${ids.admin.token}=`)).toMatchObject({ accepts: 'admin', mustAccept: false });
-  for (const v of [`Basic ${ids.admin.token}`, ids.admin.token, `Bearer ${ids.admin.token}x`, `Bearer ${ids.admin.token}==`, `Bearer ${ids.admin.token} x`, 'Bearer', `Bearer ${ids.admin.token.slice(0, 20)} ${ids.admin.token.slice(20)}`]) {
+  for (const v of [
+    `Basic ${ids.admin.token}`,
+    ids.admin.token,
+    `Bearer ${ids.admin.token}x`,
+    `Bearer ${ids.admin.token}==`,
+    `Bearer ${ids.admin.token} x`,
+    'Bearer',
+    `Bearer ${ids.admin.token.slice(0, 20)} ${ids.admin.token.slice(20)}`,
+  ]) {
     expect(m(v).accepts, v).toBeUndefined();
   }
 });
 
-test('login: only the fuzz user\'s name or id and password may log in, compared as the RFCs and NIST allow', () => {
+test("login: only the fuzz user's name or id and password may log in, compared as the RFCs and NIST allow", () => {
   const may = (fields: LoginCase['fields'], body: LoginCase['body'] = 'form') => {
     const c: LoginCase = { intent: 'other', fields, body };
     return loginMeaning(c, loginRequest(c, user), user).mayLogIn;
@@ -81,10 +97,30 @@ test('login: only the fuzz user\'s name or id and password may log in, compared 
   expect(may([['username', { real: 'username', edit: { append: '\u0000' } }], password])).toBe(false);
   expect(may([['username', { real: 'userId', edit: { cut: 1 } }], password])).toBe(false);
   // The password: NIST SP 800-63B-4 allows normalising and trimming it, nothing else.
-  expect(may([['username', { real: 'username' }], ['password', { real: 'password', edit: { append: ' ' } }]])).toBe(true);
-  expect(may([['username', { real: 'username' }], ['password', { real: 'password', edit: { upper: true } }]])).toBe(false);
-  expect(may([['username', { real: 'username' }], ['password', { real: 'password', edit: { cut: 1 } }]])).toBe(false);
-  expect(may([['username', { real: 'username' }], ['password', { real: 'password', edit: { append: '\u0000' } }]])).toBe(false);
+  expect(
+    may([
+      ['username', { real: 'username' }],
+      ['password', { real: 'password', edit: { append: ' ' } }],
+    ]),
+  ).toBe(true);
+  expect(
+    may([
+      ['username', { real: 'username' }],
+      ['password', { real: 'password', edit: { upper: true } }],
+    ]),
+  ).toBe(false);
+  expect(
+    may([
+      ['username', { real: 'username' }],
+      ['password', { real: 'password', edit: { cut: 1 } }],
+    ]),
+  ).toBe(false);
+  expect(
+    may([
+      ['username', { real: 'username' }],
+      ['password', { real: 'password', edit: { append: '\u0000' } }],
+    ]),
+  ).toBe(false);
   // The grant: absent, "password" in any case, or empty (RFC 6749 §3.2: an empty value is omitted).
   expect(may([['grant_type', ''], ['username', { real: 'username' }], password])).toBe(true);
   expect(may([['grant_type', 'PASSWORD'], ['username', { real: 'username' }], password])).toBe(true);
@@ -107,7 +143,8 @@ test('login: the real login that must succeed stays within what every server acc
     expect([form.getAll('username'), form.getAll('password')]).toEqual([[user.username], [user.password]]);
     // Only fields a token endpoint must ignore besides the credentials (RFC 6749 §3.2).
     const others = [...form.keys()].filter((k) => k !== 'username' && k !== 'password' && k !== 'grant_type');
-    for (const k of others) expect(/^(scope|client_secret|code|audience|resource|refresh_token|client_id|device_code)$/i.test(k.trim()), k).toBe(false);
+    for (const k of others)
+      expect(/^(scope|client_secret|code|audience|resource|refresh_token|client_id|device_code)$/i.test(k.trim()), k).toBe(false);
     expect(loginMeaning(c, request, user)).toMatchObject({ mustLogIn: true, mayLogIn: true });
   }
 });
@@ -117,28 +154,48 @@ test('login: a credential must not come back, unless the same text was also sent
     const c: LoginCase = { intent: 'other', fields, body: 'form' };
     return loginMeaning(c, loginRequest(c, user), user).credentials;
   };
-  expect(credentials([['username', 'someone-else'], ['password', 'a-password']])).toEqual(['someone-else', 'a-password']);
+  expect(
+    credentials([
+      ['username', 'someone-else'],
+      ['password', 'a-password'],
+    ]),
+  ).toEqual(['someone-else', 'a-password']);
   // "Unsupported grant type: <grant_type>" repeats the grant type, which here holds the password too.
-  expect(credentials([['password', 'a-password'], ['grant_type', 'x-a-password']])).toEqual([]);
+  expect(
+    credentials([
+      ['password', 'a-password'],
+      ['grant_type', 'x-a-password'],
+    ]),
+  ).toEqual([]);
 });
 
 test('generated requests stay within what every server must read, and never name the admin', () => {
-  for (const c of fc.sample(apiTokenCases, { seed: 1, numRuns: 500 })) expect(Buffer.byteLength(apiTokenRequest(c, ids.admin.token).path)).toBeLessThanOrEqual(7_000);
-  for (const c of fc.sample(authHeaderCases, { seed: 1, numRuns: 500 })) expect(authHeaderValue(c, ids).length).toBeLessThan(8_000);
+  for (const c of fc.sample(apiTokenCases, { seed: 1, numRuns: 500 }))
+    expect(Buffer.byteLength(apiTokenRequest(c, ids.admin.token).path)).toBeLessThanOrEqual(7_000);
+  for (const c of fc.sample(authHeaderCases, { seed: 1, numRuns: 500 }))
+    expect(authHeaderValue(c, ids).length).toBeLessThan(8_000);
   for (const c of fc.sample(loginCases(['Admin'], user), { seed: 1, numRuns: 2000 })) {
     const names = new URLSearchParams(loginRequest(c, user).body).getAll('username');
-    expect(names.map((n) => n.trim().toLowerCase()), JSON.stringify(c)).not.toContain('admin');
+    expect(
+      names.map((n) => n.trim().toLowerCase()),
+      JSON.stringify(c),
+    ).not.toContain('admin');
   }
 });
 
 test('the curl line sends the same bytes and no secret', () => {
   registerSecret(user.password);
-  const request: FuzzRequest = { method: 'POST', path: '/api/v1/login', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `username=a%00b&x=\u0000é'%\\&password=${user.password}` };
+  const request: FuzzRequest = {
+    method: 'POST',
+    path: '/api/v1/login',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: `username=a%00b&x=\u0000é'%\\&password=${user.password}`,
+  };
   const line = curlLine('http://127.0.0.1:9', request);
   expect(line).not.toContain(user.password);
   expect(line).toContain(REDACTED);
   // The printf part writes the body byte for byte (NUL, UTF-8, quotes, percent, backslash).
-  const printf = /^printf ('(?:[^']|'\\'')*')/.exec(line)![1]!;
+  const printf = /^printf ('(?:[^']|'\\'')*')/.exec(line)![1];
   const bytes = execFileSync('bash', ['-c', `printf ${printf}`]);
   expect(bytes.equals(Buffer.from(request.body!.replace(user.password, REDACTED)))).toBe(true);
   expect(execFileSync('bash', ['-c', `printf %s ${shellWord("it's\ta \u00e9")}`]).toString()).toBe("it's\ta \u00e9");

@@ -15,12 +15,36 @@ const cases: Array<[string, string, string]> = [
   ['an API key, also URL-encoded', `password=${encodeURIComponent(KEY)}&x=1`, 'password=[REDACTED]&x=1'],
   ['an API key in a step URL', `127.0.0.1:1/api/v1/login?password=${KEY}`, '127.0.0.1:1/api/v1/login?password=[REDACTED]'],
   ['an Authorization header in a curl line', `curl -H 'Authorization: Bearer abc.def'`, `curl -H 'Authorization: [REDACTED]'`],
-  ['a cookie value, keeping its name', 'set-cookie: zenml-server-1=abcdef; HttpOnly', 'set-cookie: zenml-server-1=[REDACTED]; HttpOnly'],
-  ['form fields', 'username=admin&password=hunter22&grant_type=password', 'username=admin&password=[REDACTED]&grant_type=password'],
-  ['JSON fields', '{"name":"u","password":"p\\"w","token":"t0k3n","token_type":"bearer"}', '{"name":"u","password":"[REDACTED]","token":"[REDACTED]","token_type":"bearer"}'],
-  ['JSON inside a JSON string', '{"body":"{\\"name\\":\\"u\\",\\"password\\":\\"Pw-1x\\"}"}', '{"body":"{\\"name\\":\\"u\\",\\"password\\":\\"[REDACTED]\\"}"}'],
-  ['user info in a URL', 'cannot reach https://admin:s3cr3t@zenml.example.com/api/v1/info', 'cannot reach https://[REDACTED]@zenml.example.com/api/v1/info'],
-  ['credential variables in a dump', "export ZENML_PASSWORD='abc123' ZENML_SERVER_JWT_SECRET_KEY=xyz", "export ZENML_PASSWORD='[REDACTED]' ZENML_SERVER_JWT_SECRET_KEY=[REDACTED]"],
+  [
+    'a cookie value, keeping its name',
+    'set-cookie: zenml-server-1=abcdef; HttpOnly',
+    'set-cookie: zenml-server-1=[REDACTED]; HttpOnly',
+  ],
+  [
+    'form fields',
+    'username=admin&password=hunter22&grant_type=password',
+    'username=admin&password=[REDACTED]&grant_type=password',
+  ],
+  [
+    'JSON fields',
+    '{"name":"u","password":"p\\"w","token":"t0k3n","token_type":"bearer"}',
+    '{"name":"u","password":"[REDACTED]","token":"[REDACTED]","token_type":"bearer"}',
+  ],
+  [
+    'JSON inside a JSON string',
+    '{"body":"{\\"name\\":\\"u\\",\\"password\\":\\"Pw-1x\\"}"}',
+    '{"body":"{\\"name\\":\\"u\\",\\"password\\":\\"[REDACTED]\\"}"}',
+  ],
+  [
+    'user info in a URL',
+    'cannot reach https://admin:s3cr3t@zenml.example.com/api/v1/info',
+    'cannot reach https://[REDACTED]@zenml.example.com/api/v1/info',
+  ],
+  [
+    'credential variables in a dump',
+    "export ZENML_PASSWORD='abc123' ZENML_SERVER_JWT_SECRET_KEY=xyz",
+    "export ZENML_PASSWORD='[REDACTED]' ZENML_SERVER_JWT_SECRET_KEY=[REDACTED]",
+  ],
 ];
 
 for (const [what, input, expected] of cases) {

@@ -9,18 +9,38 @@ import { REQUIREMENT_ANNOTATION, requirement, type RequirementId } from '../../c
 import { verdictAnnotation, type RecordedVerdict } from '../../core/verdict';
 import { verdictsOf, type TestRecord } from '../../core/verdicts';
 
-function record(id: RequirementId, outcome: TestRecord['outcome'], extra: Partial<TestRecord> & { also?: RequirementId[]; records?: RecordedVerdict[] } = {}): TestRecord {
+function record(
+  id: RequirementId,
+  outcome: TestRecord['outcome'],
+  extra: Partial<TestRecord> & { also?: RequirementId[]; records?: RecordedVerdict[] } = {},
+): TestRecord {
   const annotations = [id, ...(extra.also ?? [])].map((rid) => {
     const r = requirement(rid);
     return { type: REQUIREMENT_ANNOTATION, description: `${rid} (${r.level}): ${r.title}. Source: ${r.source}` };
   });
   const records = (extra.records ?? []).map(verdictAnnotation);
-  return { title: `${id} a test`, location: 'specs/x.spec.ts:1', outcome, errors: [], ran: true, ...extra, annotations: [...annotations, ...records, ...(extra.annotations ?? [])] };
+  return {
+    title: `${id} a test`,
+    location: 'specs/x.spec.ts:1',
+    outcome,
+    errors: [],
+    ran: true,
+    ...extra,
+    annotations: [...annotations, ...records, ...(extra.annotations ?? [])],
+  };
 }
 
 /** What a failing expect() records, and the error text Playwright keeps (which decides nothing). */
-const assertion = (id: RequirementId, message = 'GET /health: expected 200, got 503 "unavailable"'): RecordedVerdict => ({ requirement: id, status: 'fail', kind: 'assertion', raised: 'hard', message });
-const contract = (message = "[OAS-SCHEMA] GET /api/v1/current-user → 200 at body (root): (root) must have required property 'name'"): RecordedVerdict => ({
+const assertion = (id: RequirementId, message = 'GET /health: expected 200, got 503 "unavailable"'): RecordedVerdict => ({
+  requirement: id,
+  status: 'fail',
+  kind: 'assertion',
+  raised: 'hard',
+  message,
+});
+const contract = (
+  message = "[OAS-SCHEMA] GET /api/v1/current-user → 200 at body (root): (root) must have required property 'name'",
+): RecordedVerdict => ({
   requirement: 'OAS-SCHEMA',
   status: 'fail',
   kind: 'contract',
@@ -29,7 +49,13 @@ const contract = (message = "[OAS-SCHEMA] GET /api/v1/current-user → 200 at bo
   operation: 'GET /api/v1/current-user',
   pointer: '',
 });
-const finding = (id: RequirementId, message: string, raised: RecordedVerdict['raised'] = 'none'): RecordedVerdict => ({ requirement: id, status: 'finding', kind: 'finding', raised, message });
+const finding = (id: RequirementId, message: string, raised: RecordedVerdict['raised'] = 'none'): RecordedVerdict => ({
+  requirement: id,
+  status: 'finding',
+  kind: 'finding',
+  raised,
+  message,
+});
 const ERROR_TEXT = 'Error: expect(received).toBe(expected)';
 
 test.describe('verdictsOf', () => {
@@ -48,15 +74,19 @@ test.describe('verdictsOf', () => {
     ]);
   });
   test('a skipped test gives skip with the reason', () => {
-    const v = verdictsOf(record('BEARER-CLAIMS', 'skipped', { annotations: [{ type: 'skip', description: 'needs ZENML_JWT_SECRET' }] }));
+    const v = verdictsOf(
+      record('BEARER-CLAIMS', 'skipped', { annotations: [{ type: 'skip', description: 'needs ZENML_JWT_SECRET' }] }),
+    );
     expect(v).toEqual([{ requirement: 'BEARER-CLAIMS', status: 'skip', evidence: 'needs ZENML_JWT_SECRET' }]);
   });
   test('a test the run never reached says so', () => {
-    expect(verdictsOf(record('SRV-HEALTH', 'skipped', { ran: false }))[0]!.evidence).toMatch(/not run/);
+    expect(verdictsOf(record('SRV-HEALTH', 'skipped', { ran: false }))[0].evidence).toMatch(/not run/);
   });
   test('a recorded assertion fails its requirement with the recorded message', () => {
     const v = verdictsOf(record('SRV-HEALTH', 'failed', { errors: [ERROR_TEXT], records: [assertion('SRV-HEALTH')] }));
-    expect(v.map((x) => [x.requirement, x.status, x.evidence])).toEqual([['SRV-HEALTH', 'fail', 'GET /health: expected 200, got 503 "unavailable"']]);
+    expect(v.map((x) => [x.requirement, x.status, x.evidence])).toEqual([
+      ['SRV-HEALTH', 'fail', 'GET /health: expected 200, got 503 "unavailable"'],
+    ]);
   });
   test('a contract violation fails only its OAS requirement: the test went on and keeps its own verdict', () => {
     const v = verdictsOf(record('USER-CURRENT', 'failed', { errors: [ERROR_TEXT], records: [contract()] }));
@@ -65,34 +95,58 @@ test.describe('verdictsOf', () => {
       ['USER-CURRENT', 'pass'],
     ]);
     // … unless its own assertion failed too.
-    const both = verdictsOf(record('USER-CURRENT', 'failed', { errors: [ERROR_TEXT, ERROR_TEXT], records: [contract(), assertion('USER-CURRENT')] }));
+    const both = verdictsOf(
+      record('USER-CURRENT', 'failed', { errors: [ERROR_TEXT, ERROR_TEXT], records: [contract(), assertion('USER-CURRENT')] }),
+    );
     expect(both.map((x) => [x.requirement, x.status])).toEqual([
       ['OAS-SCHEMA', 'fail'],
       ['USER-CURRENT', 'fail'],
     ]);
   });
   test('a hard failure of one requirement leaves the test’s others undecided', () => {
-    const v = verdictsOf(record('BEARER-MISSING', 'failed', { also: ['USER-CURRENT'], errors: [ERROR_TEXT], records: [assertion('USER-CURRENT', 'the wrong user')] }));
+    const v = verdictsOf(
+      record('BEARER-MISSING', 'failed', {
+        also: ['USER-CURRENT'],
+        errors: [ERROR_TEXT],
+        records: [assertion('USER-CURRENT', 'the wrong user')],
+      }),
+    );
     expect(v.map((x) => [x.requirement, x.status])).toEqual([
       ['USER-CURRENT', 'fail'],
       ['BEARER-MISSING', 'skip'],
     ]);
-    expect(v[1]!.evidence).toBe('not decided: the test stopped at a failure of USER-CURRENT');
+    expect(v[1].evidence).toBe('not decided: the test stopped at a failure of USER-CURRENT');
   });
   test('an error no record explains is an error, not a failure: a crash, a network error, a timeout', () => {
-    expect(verdictsOf(record('SRV-HEALTH', 'failed', { errors: ['Error: apiRequestContext.fetch: socket hang up'] }))[0]).toMatchObject({ status: 'error', evidence: 'the suite could not decide: Error: apiRequestContext.fetch: socket hang up' });
-    expect(verdictsOf(record('SRV-HEALTH', 'timedOut', { errors: ['Test timeout of 5000ms exceeded.'] }))[0]).toMatchObject({ status: 'error', evidence: 'the suite could not decide: Test timeout of 5000ms exceeded.' });
+    expect(
+      verdictsOf(record('SRV-HEALTH', 'failed', { errors: ['Error: apiRequestContext.fetch: socket hang up'] }))[0],
+    ).toMatchObject({ status: 'error', evidence: 'the suite could not decide: Error: apiRequestContext.fetch: socket hang up' });
+    expect(verdictsOf(record('SRV-HEALTH', 'timedOut', { errors: ['Test timeout of 5000ms exceeded.'] }))[0]).toMatchObject({
+      status: 'error',
+      evidence: 'the suite could not decide: Test timeout of 5000ms exceeded.',
+    });
     // Text that looks like an assertion decides nothing without a record.
-    expect(verdictsOf(record('SRV-HEALTH', 'failed', { errors: [ERROR_TEXT] }))[0]!.status).toBe('error');
+    expect(verdictsOf(record('SRV-HEALTH', 'failed', { errors: [ERROR_TEXT] }))[0].status).toBe('error');
     // A contract violation, then a crash: the OAS requirement fails, the test's own is undecided.
-    const v = verdictsOf(record('USER-CURRENT', 'failed', { errors: [ERROR_TEXT, "TypeError: Cannot read properties of undefined (reading 'id')"], records: [contract()] }));
+    const v = verdictsOf(
+      record('USER-CURRENT', 'failed', {
+        errors: [ERROR_TEXT, "TypeError: Cannot read properties of undefined (reading 'id')"],
+        records: [contract()],
+      }),
+    );
     expect(v.map((x) => [x.requirement, x.status])).toEqual([
       ['OAS-SCHEMA', 'fail'],
       ['USER-CURRENT', 'error'],
     ]);
   });
   test('in strict mode a thrown finding is a finding; the rest of that test is undecided', () => {
-    const v = verdictsOf(record('BEARER-MALFORMED', 'failed', { also: ['BEARER-WWW-AUTHENTICATE'], errors: ['Error: [BEARER-WWW-AUTHENTICATE] SHOULD not met: no header'], records: [finding('BEARER-WWW-AUTHENTICATE', 'no header', 'hard')] }));
+    const v = verdictsOf(
+      record('BEARER-MALFORMED', 'failed', {
+        also: ['BEARER-WWW-AUTHENTICATE'],
+        errors: ['Error: [BEARER-WWW-AUTHENTICATE] SHOULD not met: no header'],
+        records: [finding('BEARER-WWW-AUTHENTICATE', 'no header', 'hard')],
+      }),
+    );
     expect(v.map((x) => [x.requirement, x.status])).toEqual([
       ['BEARER-WWW-AUTHENTICATE', 'finding'],
       ['BEARER-MALFORMED', 'skip'],
@@ -136,7 +190,11 @@ test.describe('summary', () => {
     ...extra,
   });
   test('a failed MUST fails the run and is named', () => {
-    const s = buildSummary(input([record('SRV-HEALTH', 'failed', { errors: [ERROR_TEXT], records: [assertion('SRV-HEALTH')] })], { playwrightStatus: 'failed' }));
+    const s = buildSummary(
+      input([record('SRV-HEALTH', 'failed', { errors: [ERROR_TEXT], records: [assertion('SRV-HEALTH')] })], {
+        playwrightStatus: 'failed',
+      }),
+    );
     expect(s.result).toBe('fail');
     expect(s.reasons).toEqual(['MUST failed: SRV-HEALTH']);
   });
@@ -146,9 +204,14 @@ test.describe('summary', () => {
     expect(buildSummary(input(tests, { strict: true })).result).toBe('fail');
   });
   test('errors make the result error; a failed Playwright run is never a pass', () => {
-    expect(buildSummary(input([record('SRV-HEALTH', 'failed', { errors: ['TypeError: boom'] })], { playwrightStatus: 'failed' })).result).toBe('error');
+    expect(
+      buildSummary(input([record('SRV-HEALTH', 'failed', { errors: ['TypeError: boom'] })], { playwrightStatus: 'failed' }))
+        .result,
+    ).toBe('error');
     expect(buildSummary(input([record('SRV-HEALTH', 'passed')], { playwrightStatus: 'failed' })).result).toBe('error');
-    expect(buildSummary(input([record('SRV-HEALTH', 'passed')], { errors: ['Error: specs/x.spec.ts does not load'] })).result).toBe('error');
+    expect(
+      buildSummary(input([record('SRV-HEALTH', 'passed')], { errors: ['Error: specs/x.spec.ts does not load'] })).result,
+    ).toBe('error');
   });
   test('stale deviations: only for a complete run; they fail a strict run', () => {
     const used = [record('SRV-HEALTH', 'passed', { annotations: [{ type: 'deviation', description: 'DEV-HEALTH-TEXT-PLAIN' }] })];
@@ -160,12 +223,21 @@ test.describe('summary', () => {
     expect(complete.result).toBe('pass');
     expect(buildSummary(input(used, { scope: { complete: true, why: 'all tests' }, strict: true })).result).toBe('fail');
     // Another server version: those entries do not apply, so they cannot be stale.
-    expect(buildSummary(input(used, { scope: { complete: true, why: 'all tests' }, target: { target: 'x', serverVersion: '0.99.1' } })).deviations.stale).toEqual([]);
+    expect(
+      buildSummary(input(used, { scope: { complete: true, why: 'all tests' }, target: { target: 'x', serverVersion: '0.99.1' } }))
+        .deviations.stale,
+    ).toEqual([]);
   });
   test('the Markdown table escapes cell text and lists what did not run', () => {
-    const s = buildSummary(input([record('SRV-HEALTH', 'failed', { errors: [ERROR_TEXT], records: [assertion('SRV-HEALTH', 'got a|b <script>')] })], { playwrightStatus: 'failed' }));
+    const s = buildSummary(
+      input([record('SRV-HEALTH', 'failed', { errors: [ERROR_TEXT], records: [assertion('SRV-HEALTH', 'got a|b <script>')] })], {
+        playwrightStatus: 'failed',
+      }),
+    );
     const md = renderMarkdown(s);
-    expect(md).toContain('| `SRV-HEALTH` GET /health answers 200 without authentication | MUST | ❌ fail | got a\\|b &lt;script&gt; |');
+    expect(md).toContain(
+      '| `SRV-HEALTH` GET /health answers 200 without authentication | MUST | ❌ fail | got a\\|b &lt;script&gt; |',
+    );
     expect(md).toMatch(/\*\*Not run\*\* \(\d+; .*`LOGIN-PASSWORD` \(MUST\)/);
     expect(md.split('\n').filter((l) => l.startsWith('| `')).length).toBe(s.requirements.length);
   });
