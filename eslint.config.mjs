@@ -23,7 +23,7 @@ const LAYERS = [
 const layer = (files, forbidden, why) => ({
   files,
   rules: {
-    'no-restricted-imports': ['error', { patterns: [{ regex: `^(\\.\\.?/)+(${forbidden.join('|')})(/|$)`, message: why }] }],
+    'no-restricted-imports': ['error', { patterns: [{ regex: `^(\\.\\./)+(${forbidden.join('|')})(/|$)`, message: why }] }],
   },
 });
 const except = (...allowed) => LAYERS.filter((l) => !allowed.includes(l));

@@ -110,7 +110,7 @@ export function aggregate(tests: TestRecord[]): Aggregate {
       level: r.level,
       title: r.title,
       source: r.source,
-      ...('since' in r ? { since: r.since as string } : {}),
+      ...('since' in r ? { since: r.since } : {}),
       status,
       tests: testRefs,
       evidence,

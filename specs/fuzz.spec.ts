@@ -15,6 +15,7 @@ import { fuzz, holds, notEchoed, refused } from '../fuzz/property';
 import { loginCases, loginMeaning, loginRequest, type FuzzUser } from '../fuzz/login';
 import { authHeaderCases, authHeaderMeaning, authHeaderRequest, type Identities } from '../fuzz/auth-header';
 import { apiTokenCases, apiTokenMeaning, apiTokenRequest, GENERIC_TOKEN_MAX_LIFETIME } from '../fuzz/api-token';
+import { PATHS } from '../zenml/api';
 import { req, test } from '../fixtures/test';
 
 /** A 429 is the server protecting itself (the client already waited within a bound): a refusal, but
@@ -128,15 +129,20 @@ test(
     'FUZZ-API-TOKEN',
     'any api_token query: no 5xx, a token only for valid parameters and as the caller, refusals as documented',
   ),
-  async ({ api, admin, target }) => {
+  async ({ api, admin, target, contract }) => {
+    const declared = contract.index.queryParameters('get', PATHS.apiToken);
     await fuzz(api, target, {
       id: 'FUZZ-API-TOKEN',
       arbitrary: apiTokenCases,
       numRuns: 100,
       request: (c) => apiTokenRequest(c, admin.token),
       check: (_c, res, request) => {
-        const meaning = apiTokenMeaning(request);
-        notEchoed('FUZZ-API-TOKEN', res, [['bearer token', admin.token]]);
+        const meaning = apiTokenMeaning(request, declared);
+        // A new token may equal the bearer byte for byte (a server whose tokens carry no iat mints the
+        // same one within a second): as the answer itself it is no echo; anywhere else it is.
+        notEchoed('FUZZ-API-TOKEN', res.body === admin.token ? { ...res, text: '', body: undefined } : res, [
+          ['bearer token', admin.token],
+        ]);
         if (res.status !== 200) {
           refused('FUZZ-API-TOKEN', res, 'an api_token request that fails');
           holds(

@@ -1,0 +1,29 @@
+/**
+ * The requirement catalogue: the single list of what a ZenML-compatible server is checked for, one
+ * file per area. Every test names one of these IDs; reports, JUnit properties and the conformance
+ * matrix all use it. A new capability adds its file here.
+ */
+import { API_KEYS } from './api-keys';
+import { BEARER } from './bearer';
+import { EXPIRY } from './expiry';
+import { FUZZ } from './fuzz';
+import { LOGIN } from './login';
+import { OPENAPI } from './openapi';
+import type { Requirement } from './sources';
+
+export type { Level, Requirement } from './sources';
+
+export const REQUIREMENTS = { ...OPENAPI, ...LOGIN, ...BEARER, ...EXPIRY, ...API_KEYS, ...FUZZ } as const satisfies Record<
+  string,
+  Requirement
+>;
+
+export type RequirementId = keyof typeof REQUIREMENTS;
+
+export function requirement(id: RequirementId): Requirement & { id: RequirementId } {
+  return { id, ...REQUIREMENTS[id] };
+}
+
+export function isRequirementId(id: string): id is RequirementId {
+  return Object.hasOwn(REQUIREMENTS, id);
+}
