@@ -8,7 +8,7 @@ import { test, expect } from '@playwright/test';
 import type { RequirementId } from '../../core/req';
 import { startFaultProxy, type Fault } from './fault-proxy';
 import { runSuite, summarize, type SuiteRun } from './run-suite';
-import { sharedServer } from './shared-server';
+import { sharedServer, type SharedServer } from './shared-server';
 
 export interface FaultCase {
   /** The requirement the fault breaks. */
@@ -21,6 +21,8 @@ export interface FaultCase {
   /** A SHOULD gives a finding, not a failure. */
   expect?: 'fail' | 'finding';
   env?: Record<string, string>;
+  /** Which shared server the proxy stands in front of (the rate-limit faults need the limited one). */
+  server?: SharedServer;
 }
 
 /** Further checks of a caught fault's run; `rerun` runs the same tests through the same proxy again
@@ -45,7 +47,7 @@ export function catchOf(c: Pick<FaultCase, 'breaks' | 'expect'>, run: SuiteRun, 
 export function faultTests(cases: Array<FaultCase & { verify?: FaultVerifier }>): void {
   for (const c of cases) {
     test(`${c.breaks} is caught: ${c.fault}`, async () => {
-      const server = sharedServer();
+      const server = sharedServer(c.server);
       const proxy = await startFaultProxy(server.baseURL, c.proxy);
       try {
         const suite = (env?: Record<string, string>) =>
@@ -68,13 +70,14 @@ export interface BenignCase {
   change: string;
   grep?: string;
   proxy: Fault;
+  server?: SharedServer;
 }
 
 /** Benign changes a correct suite must accept: the same run through this proxy passes. */
 export function benignTests(cases: BenignCase[]): void {
   for (const c of cases) {
     test(`benign, still passes: ${c.change}`, async () => {
-      const server = sharedServer();
+      const server = sharedServer(c.server);
       const proxy = await startFaultProxy(server.baseURL, c.proxy);
       try {
         const run = await runSuite({ ...server, baseURL: proxy.baseURL }, { grep: c.grep });

@@ -6,6 +6,9 @@ import { createServer, request as httpRequest, type IncomingHttpHeaders, type Se
 
 export interface ProxiedRequest {
   method: string;
+  /** The client's address; the proxy connects upstream from it (on loopback), so that a server which
+   * tells clients apart by address (a login rate limit) still can. A fault may change it. */
+  client?: string;
   /** Path with query string. */
   url: string;
   headers: IncomingHttpHeaders;
@@ -68,7 +71,7 @@ function isResponse(x: ProxiedRequest | ProxiedResponse): x is ProxiedResponse {
 
 /** What an exchange looks like on the wire, to tell whether a fault changed it (faults may edit in place). */
 function fingerprint(x: ProxiedRequest | ProxiedResponse): string {
-  const head = isResponse(x) ? [x.status, x.headers] : [x.method, x.url, x.headers];
+  const head = isResponse(x) ? [x.status, x.headers] : [x.method, x.url, x.headers, x.client];
   return `${JSON.stringify(head)}\n${x.body.toString('base64')}`;
 }
 
@@ -85,6 +88,7 @@ export async function startFaultProxy(upstream: string, fault: Fault): Promise<R
           try {
             let req: ProxiedRequest = {
               method: clientReq.method ?? 'GET',
+              client: clientReq.socket.remoteAddress?.replace(/^::ffff:/, ''),
               url: clientReq.url ?? '/',
               headers: { ...clientReq.headers },
               body: Buffer.concat(chunks),
@@ -129,12 +133,21 @@ export async function startFaultProxy(upstream: string, fault: Fault): Promise<R
   };
 }
 
+const LOOPBACK = /^127\.\d+\.\d+\.\d+$/;
+
 function forward(target: URL, req: ProxiedRequest): Promise<ProxiedResponse> {
   return new Promise((resolve, reject) => {
     const headers = { ...req.headers, host: target.host, 'content-length': String(req.body.length) };
     delete headers['transfer-encoding'];
     const upstream = httpRequest(
-      { hostname: target.hostname, port: target.port, method: req.method, path: req.url, headers },
+      {
+        hostname: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers,
+        ...(req.client && LOOPBACK.test(req.client) ? { localAddress: req.client } : {}),
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
