@@ -1,16 +1,22 @@
 /**
- * `npm run server`: start the reference ZenML server alone, for exploring it or for running the
- * suite against it repeatedly with BASE_URL. Credentials go to a file only its owner can read, never
- * to the terminal.
+ * `npm run server`: start an embedded ZenML server alone (the reference release, or ZENML_VERSION,
+ * with the profiles of ZC_SERVER_PROFILE), for exploring it or for running the suite against it
+ * repeatedly with BASE_URL. Credentials go to a file only its owner can read, never to the terminal:
+ * .zenml-reference/server.env for the default server, server-<release>[-<profiles>].env for others,
+ * so that servers started side by side do not overwrite each other's.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startReferenceServer } from '../reference-server/launcher';
-import { REFERENCE_HOME, SetupError } from '../reference-server/python-env';
+import { REFERENCE_HOME, REFERENCE_VERSION, SetupError } from '../reference-server/python-env';
 
 async function main(): Promise<void> {
   const server = await startReferenceServer();
-  const envFile = path.join(REFERENCE_HOME, 'server.env');
+  const special = server.version !== REFERENCE_VERSION || server.profiles.length > 0;
+  const envFile = path.join(
+    REFERENCE_HOME,
+    special ? `server-${[server.version, ...server.profiles].join('-')}.env` : 'server.env',
+  );
   writeFileSync(
     envFile,
     [
@@ -22,7 +28,9 @@ async function main(): Promise<void> {
     ].join('\n'),
     { mode: 0o600 },
   );
-  console.log(`ZenML ${server.baseURL} (log: ${server.logFile})`);
+  console.log(
+    `ZenML ${server.version}${server.profiles.length ? ` (${server.profiles.join(', ')})` : ''} at ${server.baseURL} (log: ${server.logFile})`,
+  );
   console.log(`Credentials: source ${path.relative(process.cwd(), envFile)}   Stop: Ctrl-C`);
   const stop = async () => {
     await server.stop();

@@ -32,6 +32,8 @@ export interface SweepOptions {
   currentRunId?: string;
   /** Also remove resources of runs whose lease is still live (a person cleaning a target). */
   force?: boolean;
+  /** How old resources of a run without a lease must be to go (default ZC_SWEEP_AFTER_MINUTES). */
+  leaselessAfterMs?: number;
 }
 
 /** Sweep and say what was removed and what was spared (live leases). */
@@ -60,7 +62,7 @@ export async function sweep(
       if (until > Date.now()) spared.add(run);
       return until <= Date.now();
     }
-    return Number.isFinite(createdAt(r)) && Date.now() - createdAt(r) > SWEEP_AFTER_MS;
+    return Number.isFinite(createdAt(r)) && Date.now() - createdAt(r) > (options.leaselessAfterMs ?? SWEEP_AFTER_MS);
   };
   const removed: string[] = [];
   // Service accounts go with their keys; users are independent of them: all in parallel.
