@@ -10,11 +10,11 @@
  * the run with exit code 2 (target unusable), onEnd never comes; the summary then says "unusable"
  * instead of leaving an earlier run's summary in place.
  */
-import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError } from '@playwright/test/reporter';
 import { completeness, safeUrl, targetOf, UNUSABLE_ENV, type TargetInfo } from '../core/run-info';
-import { buildSummary, renderMarkdown, unusableSummary, type Summary } from './summary';
+import { buildSummary, renderMarkdown, unusableSummary, type ExpectedSkip, type Summary } from './summary';
 import type { Annotation } from '../core/verdict';
 import { ANSI, type TestRecord } from '../core/verdicts';
 
@@ -73,10 +73,13 @@ export default class ConformanceReporter implements Reporter {
     if (this.listing) return undefined;
     // Without onBegin the run broke before any test (e.g. the global setup threw): the summary says so.
     const metadata = (this.config?.metadata ?? {}) as Record<string, unknown>;
+    const expectedSkips = this.expectedSkips();
     const summary = buildSummary({
       tests: (this.suite?.allTests() ?? []).map((t) => this.record(t)),
       target: targetOf(metadata) ?? targetFromEnv(),
       strict: process.env.CONFORMANCE_STRICT === '1',
+      requireAll: process.env.CONFORMANCE_REQUIRE_ALL === '1',
+      expectedSkips,
       scope: completeness(metadata),
       playwrightStatus: result.status,
       durationMs: Math.round(result.duration),
@@ -85,11 +88,41 @@ export default class ConformanceReporter implements Reporter {
     this.write(summary);
     const file = path.join(this.dir, 'summary.md');
     const shown = path.relative(process.cwd(), file).startsWith('..') ? file : path.relative(process.cwd(), file);
+    const skipped = summary.skippedMust.map((g) => `${g.requirements.length} MUST ${g.kind}: ${g.reason}`);
     console.log(
-      `\nConformance: ${summary.result.toUpperCase()}${summary.reasons.length ? ` (${summary.reasons.join('; ')})` : ''}. ${shown}`,
+      `\nConformance: ${[summary.result.toUpperCase(), ...skipped].join(', ')}${summary.reasons.length ? ` (${summary.reasons.join('; ')})` : ''}. ${shown}`,
     );
     // Only ever make a run fail, never pass.
     return result.status === 'passed' && summary.result !== 'pass' ? { status: 'failed' } : undefined;
+  }
+
+  /**
+   * The expected-skips file: CONFORMANCE_EXPECTED_SKIPS, else conformance-expected-skips.json beside
+   * the config when there is one. A file that does not parse is an error of the run, not no file.
+   */
+  private expectedSkips(): ExpectedSkip[] {
+    const file = process.env.CONFORMANCE_EXPECTED_SKIPS
+      ? path.resolve(process.env.CONFORMANCE_EXPECTED_SKIPS)
+      : path.join(this.baseDir, 'conformance-expected-skips.json');
+    if (!existsSync(file)) {
+      if (process.env.CONFORMANCE_EXPECTED_SKIPS)
+        this.errors.push(`CONFORMANCE_EXPECTED_SKIPS names ${file}, which does not exist`);
+      return [];
+    }
+    try {
+      const parsed = JSON.parse(readFileSync(file, 'utf8')) as { skips?: unknown };
+      const skips = Array.isArray(parsed.skips) ? (parsed.skips as Array<Partial<ExpectedSkip>>) : undefined;
+      if (
+        !skips ||
+        skips.some((s) => typeof s.requirement !== 'string' || typeof s.reason !== 'string' || s.reason.trim() === '')
+      ) {
+        throw new Error('expected {"skips": [{"requirement": "<ID>", "reason": "<why>"}, …]}, each with a reason');
+      }
+      return skips as ExpectedSkip[];
+    } catch (e) {
+      this.errors.push(`the expected-skips file ${file} is not usable: ${(e as Error).message}`);
+      return [];
+    }
   }
 
   private record(test: TestCase): TestRecord {

@@ -8,6 +8,12 @@
  *         error  the suite could not decide: a test broke on something that is not an assertion,
  *                a hook or a worker failed, the run was interrupted
  *         unusable  the target could not be tested at all (exit code 2; written on the way out)
+ *
+ * A run cannot pass by skipping: MUST requirements that skipped or did not run are listed with their
+ * reasons beside the result ("PASS, 3 MUST skipped: …"), and with CONFORMANCE_REQUIRE_ALL=1 they fail
+ * the run, except those an expected-skips file lists with a reason; an entry of that file that did
+ * not skip is stale, and fails such a run too (an expected skip that no longer happens hides nothing
+ * but should be removed).
  */
 import { KnownDeviations } from '../core/known-deviations';
 import { REQUIREMENTS, type Level, type RequirementId } from '../core/req';
@@ -17,10 +23,20 @@ import { aggregate, countByStatus, type RequirementResult, type TestRef } from '
 
 export type RunResult = 'pass' | 'fail' | 'error' | 'unusable';
 
+/** An entry of the expected-skips file (docs/ci.md). */
+export interface ExpectedSkip {
+  requirement: string;
+  reason: string;
+}
+
 export interface Summary {
   result: RunResult;
   /** Why the result is not pass, one line each. */
   reasons: string[];
+  /** What a pass does not show: MUST requirements skipped or not run, by reason. */
+  skippedMust: Array<{ kind: 'skipped' | 'not run'; reason: string; requirements: string[] }>;
+  requireAll: boolean;
+  expectedSkips: { listed: ExpectedSkip[]; stale: string[] };
   target: string | null;
   serverVersion: string | null;
   server: Omit<TargetInfo, 'target' | 'serverVersion'> | null;
@@ -57,6 +73,9 @@ export interface SummaryInput {
   tests: TestRecord[];
   target?: TargetInfo;
   strict: boolean;
+  /** CONFORMANCE_REQUIRE_ALL=1 */
+  requireAll?: boolean;
+  expectedSkips?: ExpectedSkip[];
   scope: { complete: boolean; why: string };
   playwrightStatus: string;
   durationMs?: number;
@@ -109,11 +128,56 @@ export function buildSummary(input: SummaryInput): Summary {
       `Playwright reports the run as ${input.playwrightStatus}${unmapped.some((t) => t.status !== 'pass' && t.status !== 'skip') ? ' (a test without a requirement failed)' : ''}`,
     );
   }
-  const result: RunResult = failing ? 'fail' : reasons.length ? 'error' : 'pass';
+  // MUSTs that did not run to a verdict: the reasons a pass does not show, grouped.
+  const byReason = new Map<string, { kind: 'skipped' | 'not run'; reason: string; requirements: string[] }>();
+  const mustUnrun = [
+    ...requirements
+      .filter((r) => r.level === 'MUST' && r.status === 'skip')
+      .map((r) => ({
+        id: r.id,
+        kind: 'skipped' as const,
+        reason: (r.evidence[0] ?? 'skipped').replace(/^skipped: /, ''),
+      })),
+    ...notRun
+      .filter((id) => REQUIREMENTS[id].level === 'MUST')
+      .map((id) => ({ id: id, kind: 'not run' as const, reason: input.scope.why })),
+  ];
+  for (const { id, kind, reason } of mustUnrun) {
+    const key = `${kind}\u0000${reason}`;
+    const group = byReason.get(key) ?? { kind, reason, requirements: [] };
+    group.requirements.push(id);
+    byReason.set(key, group);
+  }
+  const skippedMust = [...byReason.values()];
+  const listed = input.expectedSkips ?? [];
+  const statusOf = new Map(requirements.map((r) => [r.id as string, r.status]));
+  // Stale: listed, but the requirement ran to a verdict (or is no requirement at all).
+  const staleSkips = listed
+    .filter(
+      (e) =>
+        (REQUIREMENTS as Record<string, unknown>)[e.requirement] === undefined ||
+        (statusOf.has(e.requirement) && statusOf.get(e.requirement) !== 'skip'),
+    )
+    .map((e) => e.requirement);
+  if (input.requireAll) {
+    const unexpected = mustUnrun.filter((m) => !listed.some((e) => e.requirement === m.id)).map((m) => m.id);
+    if (unexpected.length) reasons.unshift(`CONFORMANCE_REQUIRE_ALL=1 and MUST not run to a verdict: ${unexpected.join(', ')}`);
+    if (staleSkips.length)
+      reasons.unshift(`CONFORMANCE_REQUIRE_ALL=1 and stale expected skips (they did not skip): ${staleSkips.join(', ')}`);
+  }
+  const result: RunResult =
+    failing || (input.requireAll === true && reasons.some((r) => r.startsWith('CONFORMANCE_REQUIRE_ALL')))
+      ? 'fail'
+      : reasons.length
+        ? 'error'
+        : 'pass';
 
   return {
     result,
     reasons,
+    skippedMust,
+    requireAll: input.requireAll === true,
+    expectedSkips: { listed, stale: staleSkips },
     target: input.target?.target ?? null,
     serverVersion: input.target?.serverVersion ?? null,
     server: input.target
@@ -146,6 +210,9 @@ export function unusableSummary(message: string, target: string | undefined, str
   return {
     result: 'unusable',
     reasons: [oneLine(message, 500)],
+    skippedMust: [],
+    requireAll: false,
+    expectedSkips: { listed: [], stale: [] },
     target: target ?? null,
     serverVersion: null,
     server: null,
@@ -198,13 +265,21 @@ const code = (id: string) => `\`${id}\``;
 
 export function renderMarkdown(s: Summary): string {
   const out: string[] = [];
-  out.push(`### ZenML conformance: ${HEADLINE[s.result]}`, '');
+  const skipped = s.skippedMust.reduce((n, g) => n + g.requirements.length, 0);
+  out.push(
+    `### ZenML conformance: ${HEADLINE[s.result]}${skipped && s.result !== 'unusable' ? `, ${skipped} MUST not run to a verdict` : ''}`,
+    '',
+  );
   const target = s.target
     ? `Target ${code(s.target)}${s.serverVersion ? ` · ZenML ${s.serverVersion}` : ''}${s.server?.embedded ? ' (embedded reference server)' : ''}`
     : 'Target unknown';
   out.push(`${target} · ${s.run.scope}${s.strict ? ' · strict (CONFORMANCE_STRICT=1)' : ''}`, '');
   for (const reason of s.reasons) out.push(`- **${cell(reason)}**`);
-  if (s.reasons.length) out.push('');
+  for (const g of s.skippedMust)
+    out.push(`- ${g.requirements.length} MUST ${g.kind}: ${cell(g.reason)} (${g.requirements.map(code).join(', ')})`);
+  if (s.expectedSkips.stale.length)
+    out.push(`- Stale expected skips (they did not skip): ${s.expectedSkips.stale.map(code).join(', ')}`);
+  if (s.reasons.length || s.skippedMust.length || s.expectedSkips.stale.length) out.push('');
   if (s.result === 'unusable') {
     out.push('No test ran: fix the target or the configuration (exit code 2).');
     return `${out.join('\n')}\n`;
