@@ -2,10 +2,11 @@
  * The suite as a whole: green against the real reference server it starts itself, and exit code 2
  * with one clear line when the target cannot be tested.
  */
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { editJson, json, pathOf, startFaultProxy, type Fault } from './harness/fault-proxy';
 import { REQUIREMENTS } from '../core/req';
-import { runSuite, summarize, type SuiteRun } from './harness/run-suite';
+import { ROOT, runSuite, summarize, type SuiteRun } from './harness/run-suite';
 import { sharedServer } from './harness/shared-server';
 
 /**
@@ -37,10 +38,32 @@ function expectVerdicts(run: SuiteRun, config: keyof typeof EXPECTED): void {
   expect(run.summary?.notRun, report).toEqual([]);
 }
 
-test('the suite gives the reference server (embedded, no BASE_URL) exactly its known verdicts', async () => {
-  const run = await runSuite(undefined);
+/** The MUSTs the default reference server cannot decide (its rate-limit checks), for CONFORMANCE_REQUIRE_ALL. */
+const EXPECTED_SKIPS = path.join(ROOT, 'test', 'reference-expected-skips.json');
+const REQUIRE_ALL = { CONFORMANCE_REQUIRE_ALL: '1', CONFORMANCE_EXPECTED_SKIPS: EXPECTED_SKIPS };
+
+test('the suite gives the reference server (embedded, no BASE_URL) exactly its known verdicts, passing CONFORMANCE_REQUIRE_ALL=1', async () => {
+  const run = await runSuite(undefined, { env: REQUIRE_ALL });
   expect(run.output, 'the embedded server was started').toContain('embedded reference server');
   expectVerdicts(run, 'default');
+  expect(run.summary?.expectedSkips.stale, 'every expected skip did skip').toEqual([]);
+});
+
+test('CONFORMANCE_REQUIRE_ALL=1 fails a run that skips MUSTs for want of ZENML_JWT_SECRET, naming them and why', async () => {
+  const { jwtSecret: _omitted, ...withoutSecret } = sharedServer();
+  const run = await runSuite(withoutSecret, { env: REQUIRE_ALL });
+  const report = `${summarize(run)}\n--- summary.md ---\n${run.markdown ?? '(none)'}`;
+  expect(run.exitCode, report).toBe(1);
+  expect(run.summary?.result, report).toBe('fail');
+  expect(run.summary?.reasons[0], report).toMatch(/^CONFORMANCE_REQUIRE_ALL=1 and MUST not run to a verdict: .*BEARER-CLAIMS/);
+  expect(run.summary?.skippedMust, report).toContainEqual(
+    expect.objectContaining({
+      kind: 'skipped',
+      reason: expect.stringMatching(/ZENML_JWT_SECRET/),
+      requirements: ['BEARER-CLAIMS'],
+    }),
+  );
+  expect(run.markdown, report).toMatch(/^### ZenML conformance: ❌ FAIL, \d+ MUST not run to a verdict/m);
 });
 
 test('the suite gives the reference server with login rate limiting on exactly its known verdicts', async () => {

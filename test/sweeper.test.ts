@@ -101,7 +101,10 @@ test('a run killed with SIGKILL leaves resources that the next run removes once 
     expect(next.exitCode, summarize(next)).toBe(0);
     expect(next.output).toMatch(/Swept \d+ leftovers of runs that died/);
     const leases = await zenml.serviceAccounts.list(token, { name: `startswith:${killed}`, size: 100, hydrate: true });
-    expect(await names(zenml, token, killed), `nothing of the killed run is left\n${JSON.stringify(leases.body.items.map((a) => [a.name, (a as { metadata?: unknown }).metadata]))}\n${next.output}`).toEqual([]);
+    expect(
+      await names(zenml, token, killed),
+      `nothing of the killed run is left\n${JSON.stringify(leases.body.items.map((a) => [a.name, (a as { metadata?: unknown }).metadata]))}\n${next.output}`,
+    ).toEqual([]);
   } finally {
     try {
       process.kill(-child.pid!, 'SIGKILL');
