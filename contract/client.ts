@@ -192,6 +192,7 @@ export class ApiClient implements Transport {
     const exchange: Exchange = {
       request: {
         method: req.method,
+        origin: req.url.origin,
         url: redact(req.url.pathname + req.url.search),
         headers: redactHeaders(req.headers),
         body: req.body === undefined ? undefined : redact(req.body),

@@ -33,8 +33,8 @@ function withVariables(text: string, where: string): string {
     .join('${SECRET}');
 }
 
-/** `curl` for the exchange against `baseURL` (the target, its prefix included). */
-export function curlFor(exchange: Exchange, baseURL: string): string {
+/** `curl` for the exchange (at its origin, or at $BASE_URL where none was recorded). */
+export function curlFor(exchange: Exchange): string {
   const { request } = exchange;
   const parts = [
     'curl',
@@ -42,7 +42,7 @@ export function curlFor(exchange: Exchange, baseURL: string): string {
     '-i',
     '-X',
     request.method,
-    dq(`${baseURL.replace(/\/+$/, '')}${withVariables(request.url, 'url')}`),
+    dq(`${request.origin ?? '${BASE_URL}'}${withVariables(request.url, 'url')}`),
   ];
   for (const [name, value] of Object.entries(request.headers)) {
     if (/^(content-length|host|user-agent|accept-encoding|accept)$/i.test(name)) continue;

@@ -38,7 +38,8 @@ export interface SendOptions {
 
 /** The redacted record of one request and its answer, as reports and curl lines show it. */
 export interface Exchange {
-  request: { method: string; url: string; headers: Record<string, string>; body?: string };
+  /** `origin`: scheme, host and port of the target (no user info); `url`: path and query. */
+  request: { method: string; origin?: string; url: string; headers: Record<string, string>; body?: string };
   response: { status: number; headers: Record<string, string>; body: string };
   operation?: string;
   ms: number;

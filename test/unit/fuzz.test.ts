@@ -184,20 +184,25 @@ test('generated requests stay within what every server must read, and never name
   }
 });
 
-test('the curl line sends the same bytes and no secret', () => {
+test('the curl line sends the same bytes and no secret: secrets are shell variables the reader sets', () => {
   registerSecret(user.password);
+  const token = `${ids.admin.token}`;
+  registerSecret(token);
   const request: FuzzRequest = {
     method: 'POST',
     path: '/api/v1/login',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: `Bearer ${token}` },
     body: `username=a%00b&x=\u0000é'%\\&password=${user.password}`,
   };
   const line = curlLine('http://127.0.0.1:9', request);
   expect(line).not.toContain(user.password);
-  expect(line).toContain(REDACTED);
-  // The printf part writes the body byte for byte (NUL, UTF-8, quotes, percent, backslash).
-  const printf = /^printf ('(?:[^']|'\\'')*')/.exec(line)![1];
-  const bytes = execFileSync('bash', ['-c', `printf ${printf}`]);
-  expect(bytes.equals(Buffer.from(request.body!.replace(user.password, REDACTED)))).toBe(true);
+  expect(line).not.toContain(token);
+  expect(line).not.toContain(REDACTED);
+  expect(line).toContain(`-H 'Authorization: Bearer '"\${TOKEN}"''`);
+  // The printf part writes the body byte for byte (NUL, UTF-8, quotes, percent, backslash), the
+  // password from $PASSWORD.
+  const printf = /^printf (.*?) \| curl /.exec(line)![1];
+  const bytes = execFileSync('bash', ['-c', `printf ${printf}`], { env: { ...process.env, PASSWORD: user.password } });
+  expect(bytes.equals(Buffer.from(request.body!))).toBe(true);
   expect(execFileSync('bash', ['-c', `printf %s ${shellWord("it's\ta \u00e9")}`]).toString()).toBe("it's\ta \u00e9");
 });
