@@ -14,7 +14,11 @@ const cases: Array<[string, string, string]> = [
   ['a JWT anywhere', `token was ${JWT}.`, 'token was [REDACTED].'],
   ['an API key, also URL-encoded', `password=${encodeURIComponent(KEY)}&x=1`, 'password=[REDACTED]&x=1'],
   ['an API key in a step URL', `127.0.0.1:1/api/v1/login?password=${KEY}`, '127.0.0.1:1/api/v1/login?password=[REDACTED]'],
-  ['an Authorization header in a curl line', `curl -H 'Authorization: Bearer abc.def'`, `curl -H 'Authorization: Bearer [REDACTED]'`],
+  [
+    'an Authorization header in a curl line',
+    `curl -H 'Authorization: Bearer abc.def'`,
+    `curl -H 'Authorization: Bearer [REDACTED]'`,
+  ],
   [
     'a cookie value, keeping its name',
     'set-cookie: zenml-server-1=abcdef; HttpOnly',
