@@ -7,16 +7,24 @@ import { API_KEYS } from './api-keys';
 import { BEARER } from './bearer';
 import { EXPIRY } from './expiry';
 import { FUZZ } from './fuzz';
+import { GRANTS } from './grants';
 import { LOGIN } from './login';
 import { OPENAPI } from './openapi';
+import { SESSION } from './session';
 import type { Requirement } from './sources';
 
 export type { Level, Requirement } from './sources';
 
-export const REQUIREMENTS = { ...OPENAPI, ...LOGIN, ...BEARER, ...EXPIRY, ...API_KEYS, ...FUZZ } as const satisfies Record<
-  string,
-  Requirement
->;
+export const REQUIREMENTS = {
+  ...OPENAPI,
+  ...LOGIN,
+  ...BEARER,
+  ...EXPIRY,
+  ...API_KEYS,
+  ...FUZZ,
+  ...SESSION,
+  ...GRANTS,
+} as const satisfies Record<string, Requirement>;
 
 export type RequirementId = keyof typeof REQUIREMENTS;
 
