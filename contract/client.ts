@@ -4,15 +4,25 @@
  * not stop the test: it is handed to `onViolations` (in a test: recorded against its OAS-*
  * requirement, see fixtures/contract.ts) and returned with the answer, so that the test goes on and
  * keeps its own verdict. Every exchange is kept, redacted, so that a failing test shows what was sent
- * and what came back. On 429 it waits as Retry-After says, within a bound.
+ * and what came back. On 429 it waits as Retry-After says, within a bound. Rules that every answer
+ * of a kind must keep (core/answer-rules.ts; in the suite ZenML's error contract) are applied to each
+ * answer too, counted per rule, and a breach goes to `answerChecks.onBreaches`.
  */
 import type { APIRequestContext, APIResponse } from '@playwright/test';
+import type { Answer, AnswerRule, Breach } from '../core/answer-rules';
 import type { ApiResponse, Credentials, Exchange, SendOptions, Transport } from '../core/http';
 import { excerpt, redact, registerSecret } from '../core/redaction';
 import type { Violation } from '../core/verdict';
 import type { ResponseContract } from './response-contract';
 
 export type ViolationHandler = (violations: Violation[], exchange: Exchange) => void | Promise<void>;
+export type BreachHandler = (breaches: Breach[], exchange: Exchange) => void | Promise<void>;
+
+/** Rules every answer of a kind must keep (core/answer-rules.ts), and what to do with a breach. */
+export interface AnswerChecks {
+  rules: readonly AnswerRule[];
+  onBreaches: BreachHandler;
+}
 
 /** An answer received elsewhere, as `adopt` takes it. */
 export interface RecordedAnswer {
@@ -40,12 +50,15 @@ export interface ClientStats {
   validateMs: number;
   /** Known deviations that excused something in the answers. */
   deviationsUsed: Set<string>;
+  /** Per answer rule (its requirement): how many answers it applied to. */
+  answersChecked: Map<string, number>;
 }
 
 export class ApiClient implements Transport {
   readonly exchanges: Exchange[] = [];
   readonly stats: ClientStats;
   private readonly keepExchanges: boolean;
+  private readonly answerChecks?: AnswerChecks;
 
   /**
    * `contract`: the document to hold answers to; undefined before it is known (the preflight) or
@@ -56,10 +69,17 @@ export class ApiClient implements Transport {
     readonly baseURL: string,
     private readonly contract?: ResponseContract,
     private readonly onViolations: ViolationHandler = () => {},
-    options: { stats?: ClientStats; keepExchanges?: boolean } = {},
+    options: { stats?: ClientStats; keepExchanges?: boolean; answerChecks?: AnswerChecks } = {},
   ) {
-    this.stats = options.stats ?? { requests: 0, requestMs: 0, validateMs: 0, deviationsUsed: new Set() };
+    this.stats = options.stats ?? {
+      requests: 0,
+      requestMs: 0,
+      validateMs: 0,
+      deviationsUsed: new Set(),
+      answersChecked: new Map(),
+    };
     this.keepExchanges = options.keepExchanges ?? true;
+    this.answerChecks = options.answerChecks;
   }
 
   /** Hand violations found elsewhere (by a sibling that only collects them) to this client's handler. */
@@ -68,9 +88,14 @@ export class ApiClient implements Transport {
   }
 
   /** A client on the same context and document that only returns violations with the answers (a
-   * fuzz property decides what to do with them) and keeps no exchanges; it counts in these stats. */
+   * fuzz property decides what to do with them) and keeps no exchanges; it counts in these stats. The
+   * answer rules are not what a property is about: their breaches still go to this client's handler. */
   collecting(): ApiClient {
-    return new ApiClient(this.ctx, this.baseURL, this.contract, undefined, { stats: this.stats, keepExchanges: false });
+    return new ApiClient(this.ctx, this.baseURL, this.contract, undefined, {
+      stats: this.stats,
+      keepExchanges: false,
+      answerChecks: this.answerChecks,
+    });
   }
 
   async send<T = unknown>(method: string, path: string, options: SendOptions = {}): Promise<CheckedResponse<T>> {
@@ -177,7 +202,42 @@ export class ApiClient implements Transport {
       violations,
     };
     if (violations.length > 0) await this.onViolations(violations, exchange);
+    if (this.answerChecks) await this.checkRules(this.answerChecks, req, res, parsed, exchange);
     return result;
+  }
+
+  /** The answer rules: cheap (a rule decides from the status and request line first), counted per rule. */
+  private async checkRules(
+    checks: AnswerChecks,
+    req: { method: string; url: URL; headers: Record<string, string>; body?: string },
+    res: { status: number; headers: Record<string, string>; text: string },
+    body: unknown,
+    exchange: Exchange,
+  ): Promise<void> {
+    const path = this.operationPath(req.url.pathname);
+    const answer: Answer = {
+      method: req.method.toUpperCase(),
+      path,
+      query: req.url.searchParams,
+      requestHeaders: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), v])),
+      requestBody: req.body,
+      status: res.status,
+      headers: res.headers,
+      text: res.text,
+      body,
+      secured: () => {
+        const op = this.contract?.index.match(req.method, path);
+        return op ? this.contract!.index.isSecured(op) : undefined;
+      },
+    };
+    const breaches: Breach[] = [];
+    for (const rule of checks.rules) {
+      if (!rule.applies(answer)) continue;
+      this.stats.answersChecked.set(rule.requirement, (this.stats.answersChecked.get(rule.requirement) ?? 0) + 1);
+      const message = rule.breach(answer);
+      if (message !== undefined) breaches.push({ requirement: rule.requirement, message, status: res.status });
+    }
+    if (breaches.length > 0) await checks.onBreaches(breaches, exchange);
   }
 
   private check(
