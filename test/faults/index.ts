@@ -3,6 +3,7 @@ import { faults as apiKeys } from './api-keys.faults';
 import { faults as bearer } from './bearer.faults';
 import { faults as expiry } from './expiry.faults';
 import { faults as fuzz } from './fuzz.faults';
+import { faults as grants } from './grants.faults';
 import { faults as login } from './login.faults';
 import { faults as openapi } from './openapi.faults';
 import { faults as sessions } from './sessions.faults';
