@@ -4,21 +4,31 @@
  * not stop the test: it is handed to `onViolations` (in a test: recorded against its OAS-*
  * requirement, see fixtures/contract.ts) and returned with the answer, so that the test goes on and
  * keeps its own verdict. Every exchange is kept, redacted, so that a failing test shows what was sent
- * and what came back.
+ * and what came back. Rules that every answer of a kind must keep (core/answer-rules.ts; in the suite
+ * ZenML's error contract) are applied to each answer too, counted per rule, and a breach goes to
+ * `answerChecks.onBreaches`.
  *
  * A 429 is the server protecting itself: the client waits (Retry-After, else 5 s, then a whole minute,
  * the usual window, since a retry inside it counts again), and if the server still refuses after
- * RATE_LIMIT_PATIENCE_MS it throws RateLimited, which
- * no check records, so the test is undecided ("error"), never failed. A 429 is never held to the
- * document either. Tests that study rate limiting pass `no429Retry` and see every 429.
+ * RATE_LIMIT_PATIENCE_MS it throws RateLimited, which no check records, so the test is undecided
+ * ("error"), never failed. A 429 is never held to the document either. Tests that study rate limiting
+ * pass `no429Retry` and see every 429.
  */
 import type { APIResponse } from '@playwright/test';
+import type { Answer, AnswerRule, Breach } from '../core/answer-rules';
 import type { ApiResponse, Credentials, Exchange, SendOptions, Transport } from '../core/http';
 import { excerpt, redact, registerSecret } from '../core/redaction';
 import type { Violation } from '../core/verdict';
 import type { ResponseContract } from './response-contract';
 
 export type ViolationHandler = (violations: Violation[], exchange: Exchange) => void | Promise<void>;
+export type BreachHandler = (breaches: Breach[], exchange: Exchange) => void | Promise<void>;
+
+/** Rules every answer of a kind must keep (core/answer-rules.ts), and what to do with a breach. */
+export interface AnswerChecks {
+  rules: readonly AnswerRule[];
+  onBreaches: BreachHandler;
+}
 
 /** An answer received elsewhere, as `adopt` takes it. */
 export interface RecordedAnswer {
@@ -67,12 +77,24 @@ export interface ClientStats {
   validateMs: number;
   /** Known deviations that excused something in the answers. */
   deviationsUsed: Set<string>;
+  /** Per answer rule (its requirement): how many answers it applied to. */
+  answersChecked: Map<string, number>;
+}
+
+/** What siblings of a client share with it (see `via` and `collecting`). */
+interface ClientOptions {
+  stats?: ClientStats;
+  exchanges?: Exchange[];
+  keepExchanges?: boolean;
+  onWait?: (ms: number) => void;
+  answerChecks?: AnswerChecks;
 }
 
 export class ApiClient implements Transport {
-  readonly exchanges: Exchange[] = [];
+  readonly exchanges: Exchange[];
   readonly stats: ClientStats;
   private readonly keepExchanges: boolean;
+  private readonly answerChecks?: AnswerChecks;
 
   /**
    * `contract`: the document to hold answers to; undefined before it is known (the preflight) or
@@ -83,11 +105,19 @@ export class ApiClient implements Transport {
     readonly baseURL: string,
     private readonly contract?: ResponseContract,
     private readonly onViolations: ViolationHandler = () => {},
-    options: { stats?: ClientStats; keepExchanges?: boolean; onWait?: (ms: number) => void } = {},
+    options: ClientOptions = {},
   ) {
-    this.stats = options.stats ?? { requests: 0, requestMs: 0, validateMs: 0, deviationsUsed: new Set() };
+    this.exchanges = options.exchanges ?? [];
+    this.stats = options.stats ?? {
+      requests: 0,
+      requestMs: 0,
+      validateMs: 0,
+      deviationsUsed: new Set(),
+      answersChecked: new Map(),
+    };
     this.keepExchanges = options.keepExchanges ?? true;
     this.onWait = options.onWait ?? (() => {});
+    this.answerChecks = options.answerChecks;
   }
 
   /** Told before each wait for a rate limit (a test extends its timeout by as much). */
@@ -98,13 +128,26 @@ export class ApiClient implements Transport {
     return this.onViolations(violations, exchange);
   }
 
+  /** The same client on another context (connections from another local address): it records into
+   * this client's exchanges, stats and handlers, so that what it sees counts in the same test. */
+  via(ctx: HttpContext): ApiClient {
+    return new ApiClient(ctx, this.baseURL, this.contract, this.onViolations, {
+      stats: this.stats,
+      exchanges: this.exchanges,
+      onWait: this.onWait,
+      answerChecks: this.answerChecks,
+    });
+  }
+
   /** A client on the same context and document that only returns violations with the answers (a
-   * fuzz property decides what to do with them) and keeps no exchanges; it counts in these stats. */
+   * fuzz property decides what to do with them) and keeps no exchanges; it counts in these stats. The
+   * answer rules are not what a property is about: their breaches still go to this client's handler. */
   collecting(ctx: HttpContext = this.ctx): ApiClient {
     return new ApiClient(ctx, this.baseURL, this.contract, undefined, {
       stats: this.stats,
       keepExchanges: false,
       onWait: this.onWait,
+      answerChecks: this.answerChecks,
     });
   }
 
@@ -223,7 +266,42 @@ export class ApiClient implements Transport {
       violations,
     };
     if (violations.length > 0) await this.onViolations(violations, exchange);
+    if (this.answerChecks) await this.checkRules(this.answerChecks, req, res, parsed, exchange);
     return result;
+  }
+
+  /** The answer rules: cheap (a rule decides from the status and request line first), counted per rule. */
+  private async checkRules(
+    checks: AnswerChecks,
+    req: { method: string; url: URL; headers: Record<string, string>; body?: string },
+    res: { status: number; headers: Record<string, string>; text: string },
+    body: unknown,
+    exchange: Exchange,
+  ): Promise<void> {
+    const path = this.operationPath(req.url.pathname);
+    const answer: Answer = {
+      method: req.method.toUpperCase(),
+      path,
+      query: req.url.searchParams,
+      requestHeaders: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), v])),
+      requestBody: req.body,
+      status: res.status,
+      headers: res.headers,
+      text: res.text,
+      body,
+      secured: () => {
+        const op = this.contract?.index.match(req.method, path);
+        return op ? this.contract!.index.isSecured(op) : undefined;
+      },
+    };
+    const breaches: Breach[] = [];
+    for (const rule of checks.rules) {
+      if (!rule.applies(answer)) continue;
+      this.stats.answersChecked.set(rule.requirement, (this.stats.answersChecked.get(rule.requirement) ?? 0) + 1);
+      const message = rule.breach(answer);
+      if (message !== undefined) breaches.push({ requirement: rule.requirement, message, status: res.status });
+    }
+    if (breaches.length > 0) await checks.onBreaches(breaches, exchange);
   }
 
   private check(

@@ -24,6 +24,22 @@ export const CONTRACT_REQUIREMENTS = [
   'OAS-SCHEMA',
 ] as const satisfies readonly RequirementId[];
 
+/** Checked by the validating client on every answer of their kind (core/answer-rules.ts; ZenML's error
+ * contract, zenml/error-contract.ts), beside any test of their own: a run that received such answers
+ * and saw none break the rule passes them. The text says which answers, for the evidence. */
+export const ANSWER_REQUIREMENTS = {
+  'ERR-SIGN-IN-AGAIN': '401 answers to requests that carried credentials',
+  'ERR-MISSING-CHALLENGE': '401 answers to requests without credentials on secured operations',
+  'ERR-LOGIN-DETAIL': 'refused logins',
+  'ERR-DEVICE-BODY': 'refused device-code polls',
+} as const satisfies Partial<Record<RequirementId, string>>;
+
+export type AnswerRequirement = keyof typeof ANSWER_REQUIREMENTS;
+
+export function isAnswerRequirement(id: string): id is AnswerRequirement {
+  return Object.hasOwn(ANSWER_REQUIREMENTS, id);
+}
+
 /**
  * `also`: further requirements the same test checks on the way (e.g. a SHOULD header on a 401).
  * `writes`: the test changes the target (see WRITES_TAG); every test that uses `resources` does.

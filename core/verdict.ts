@@ -37,9 +37,10 @@ export type RecordedStatus = 'fail' | 'finding';
 export interface RecordedVerdict {
   requirement: RequirementId;
   status: RecordedStatus;
-  /** assertion: a check of the test; contract: a response that breaks the OpenAPI document;
-   * finding: a SHOULD not met. */
-  kind: 'assertion' | 'contract' | 'finding';
+  /** assertion: a check of the test; contract: a response that breaks the OpenAPI document; rule: an
+   * answer that breaks a rule checked on every answer of its kind (core/answer-rules.ts); finding: a
+   * SHOULD not met. */
+  kind: 'assertion' | 'contract' | 'rule' | 'finding';
   /** One paragraph, redacted. */
   message: string;
   /** Whether this record stands for an error in the test's results: "hard" (it threw, the test stopped

@@ -2,7 +2,15 @@
  * All tests' verdicts (core/verdicts.ts) gathered per requirement: the worst verdict wins, and the
  * evidence says why (the records' messages) or, for a pass, what was checked.
  */
-import { CONTRACT_REQUIREMENTS, REQUIREMENTS, type Level, type RequirementId } from '../core/req';
+import { ANSWERS_CHECKED_ANNOTATION } from '../core/answer-rules';
+import {
+  ANSWER_REQUIREMENTS,
+  CONTRACT_REQUIREMENTS,
+  isAnswerRequirement,
+  REQUIREMENTS,
+  type Level,
+  type RequirementId,
+} from '../core/req';
 import type { RecordedVerdict } from '../core/verdict';
 import { oneLine, requirementsOf, SEVERITY, verdictsOf, type Status, type TestRecord, type Verdict } from '../core/verdicts';
 
@@ -33,6 +41,30 @@ function requestsOf(test: TestRecord): number {
   return Number(test.annotations.find((a) => a.type === '_requests')?.description ?? 0) || 0;
 }
 
+/** Per answer requirement, how many answers of this test its rule applied to. */
+function answersCheckedOf(test: TestRecord): Record<string, number> {
+  try {
+    const raw = test.annotations.find((a) => a.type === ANSWERS_CHECKED_ANNOTATION)?.description;
+    const parsed: unknown = raw ? JSON.parse(raw) : {};
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, number>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Requirements checked on answers rather than only by tests of their own, with what the run checked. */
+interface Checked {
+  tests: number;
+  answers: number;
+}
+
+/** The evidence line of a requirement checked on answers. */
+function checkedEvidence(id: RequirementId, c: Checked): string {
+  return isAnswerRequirement(id)
+    ? `${ANSWER_REQUIREMENTS[id]}: ${c.answers} checked in ${c.tests} test${c.tests === 1 ? '' : 's'}`
+    : `${c.answers} responses of ${c.tests} tests checked against the document`;
+}
+
 export interface Aggregate {
   requirements: RequirementResult[];
   /** Catalogue requirements no test of this run named. */
@@ -43,12 +75,18 @@ export interface Aggregate {
 
 /**
  * All verdicts per requirement. The contract requirements (OAS-STATUS …) are checked on every response
- * the suite receives, so every test that sent requests and did not break them counts as a pass for them.
+ * the suite receives, so every test that sent requests and did not break them counts as a pass for them;
+ * the answer requirements (ERR-…, core/answer-rules.ts) likewise on every answer of their kind, so a run
+ * that received such answers and saw none break the rule passes them.
  */
 export function aggregate(tests: TestRecord[]): Aggregate {
   const byId = new Map<RequirementId, Array<Verdict & { test: TestRecord }>>();
   const unmapped: TestRef[] = [];
-  const contractChecked = { tests: 0, requests: 0 };
+  const checked = new Map<RequirementId, Checked>();
+  const count = (id: RequirementId, answers: number) => {
+    const c = checked.get(id) ?? { tests: 0, answers: 0 };
+    checked.set(id, { tests: c.tests + 1, answers: c.answers + answers });
+  };
   for (const test of tests) {
     if (requirementsOf(test.annotations).length === 0)
       unmapped.push({
@@ -57,10 +95,10 @@ export function aggregate(tests: TestRecord[]): Aggregate {
         status: test.outcome === 'passed' ? 'pass' : test.outcome === 'skipped' ? 'skip' : 'error',
       });
     for (const v of verdictsOf(test)) byId.set(v.requirement, [...(byId.get(v.requirement) ?? []), { ...v, test }]);
-    if (test.ran && test.outcome !== 'skipped' && requestsOf(test) > 0) {
-      contractChecked.tests += 1;
-      contractChecked.requests += requestsOf(test);
-    }
+    if (!test.ran || test.outcome === 'skipped') continue;
+    if (requestsOf(test) > 0) for (const id of CONTRACT_REQUIREMENTS) count(id, requestsOf(test));
+    for (const [id, n] of Object.entries(answersCheckedOf(test)))
+      if (isAnswerRequirement(id) && Number(n) > 0) count(id, Number(n));
   }
 
   const requirements: RequirementResult[] = [];
@@ -68,7 +106,7 @@ export function aggregate(tests: TestRecord[]): Aggregate {
   for (const id of Object.keys(REQUIREMENTS) as RequirementId[]) {
     const r = REQUIREMENTS[id];
     const verdicts = byId.get(id) ?? [];
-    const implicit = (CONTRACT_REQUIREMENTS as readonly string[]).includes(id) && contractChecked.tests > 0;
+    const implicit = checked.get(id);
     if (verdicts.length === 0 && !implicit) {
       notRun.push(id);
       continue;
@@ -96,9 +134,7 @@ export function aggregate(tests: TestRecord[]): Aggregate {
       const passed = testRefs.filter((t) => t.status === 'pass').length;
       evidence = [
         ...(passed > 0 ? [`${passed} test${passed === 1 ? '' : 's'} passed`] : []),
-        ...(implicit
-          ? [`${contractChecked.requests} responses of ${contractChecked.tests} tests checked against the document`]
-          : []),
+        ...(implicit ? [checkedEvidence(id, implicit)] : []),
         ...evidence,
       ];
     }

@@ -9,7 +9,14 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CONTRACT_REQUIREMENTS, REQUIREMENTS, WRITES_TAG, type RequirementId } from '../core/req';
+import {
+  ANSWER_REQUIREMENTS,
+  CONTRACT_REQUIREMENTS,
+  isAnswerRequirement,
+  REQUIREMENTS,
+  WRITES_TAG,
+  type RequirementId,
+} from '../core/req';
 import { requirementsOf } from '../core/verdicts';
 import { PROJECT_ROOT as ROOT } from '../reference-server/python-env';
 
@@ -166,6 +173,8 @@ export function renderDoc(tests: ListedTest[], uses: IdUse[]): string {
       checks.push(...viaShould.map((f) => `should() in \`${f}\``));
       if ((CONTRACT_REQUIREMENTS as readonly string[]).includes(id))
         checks.unshift('every response the suite receives (fixtures/api-client.ts)');
+      if (isAnswerRequirement(id))
+        checks.unshift(`every one of the ${ANSWER_REQUIREMENTS[id]} the suite receives (zenml/error-contract.ts)`);
       out.push(
         `| \`${id}\` | ${r.level} | ${cell(r.title)} | ${cell(r.source)} | ${checks.length ? checks.join('<br>') : '**no test yet**'} |`,
       );

@@ -16,7 +16,14 @@ export interface TokenResponse {
 export interface UserResponse {
   id: string;
   name: string;
-  body: { active: boolean; is_admin: boolean; is_service_account: boolean; activation_token?: string | null; created: string };
+  body: {
+    active: boolean;
+    is_admin: boolean;
+    is_service_account: boolean;
+    activation_token?: string | null;
+    created: string;
+    full_name?: string;
+  };
   metadata?: { email?: string | null };
 }
 

@@ -7,9 +7,11 @@ import { API_KEYS } from './api-keys';
 import { BEARER } from './bearer';
 import { EXPIRY } from './expiry';
 import { FUZZ } from './fuzz';
+import { GRANTS } from './grants';
 import { LOGIN } from './login';
 import { OPENAPI } from './openapi';
 import { RATE_LIMIT } from './rate-limit';
+import { SESSION } from './session';
 import type { Requirement } from './sources';
 
 export type { Level, Requirement } from './sources';
@@ -22,6 +24,8 @@ export const REQUIREMENTS = {
   ...API_KEYS,
   ...FUZZ,
   ...RATE_LIMIT,
+  ...SESSION,
+  ...GRANTS,
 } as const satisfies Record<string, Requirement>;
 
 export type RequirementId = keyof typeof REQUIREMENTS;

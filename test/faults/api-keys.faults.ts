@@ -270,8 +270,9 @@ export const benign: BenignCase[] = [
       request: (req) =>
         /^ZEN(PRO)?KEY_/.test(bearerOf(req) ?? '')
           ? json(401, {
+              // CredentialsNotValid, as any refused token must be (ERR-SIGN-IN-AGAIN).
               detail: [
-                'AuthorizationException',
+                'CredentialsNotValid',
                 'Authentication error: error decoding access token: Invalid JWT token: Not enough segments.',
               ],
             })

@@ -1,5 +1,6 @@
-import { benign, faults } from './bearer.faults';
-import { benignTests, faultTests } from '../harness/fault-cases';
+import { benign, faults, fixes } from './bearer.faults';
+import { benignTests, faultTests, fixTests } from '../harness/fault-cases';
 
 faultTests(faults);
 benignTests(benign);
+fixTests(fixes);

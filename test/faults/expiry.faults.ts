@@ -138,7 +138,8 @@ export const benign: BenignCase[] = [
     proxy: {
       request: (req) =>
         isCurrentUser(req) && expired(bearerOf(req))
-          ? json(401, { detail: ['AuthorizationException', 'Authentication error: Signature has expired.'] })
+          ? // CredentialsNotValid, as any refused token must be (ERR-SIGN-IN-AGAIN).
+            json(401, { detail: ['CredentialsNotValid', 'Authentication error: Signature has expired.'] })
           : undefined,
     },
   },

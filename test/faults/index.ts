@@ -3,9 +3,21 @@ import { faults as apiKeys } from './api-keys.faults';
 import { faults as bearer } from './bearer.faults';
 import { faults as expiry } from './expiry.faults';
 import { faults as fuzz } from './fuzz.faults';
+import { faults as grants } from './grants.faults';
 import { faults as login } from './login.faults';
 import { faults as openapi } from './openapi.faults';
 import { faults as rateLimit } from './rate-limit.faults';
+import { faults as sessions } from './sessions.faults';
 import type { FaultCase } from '../harness/fault-cases';
 
-export const ALL_FAULTS: readonly FaultCase[] = [...apiKeys, ...bearer, ...expiry, ...fuzz, ...login, ...openapi, ...rateLimit];
+export const ALL_FAULTS: readonly FaultCase[] = [
+  ...apiKeys,
+  ...bearer,
+  ...expiry,
+  ...fuzz,
+  ...login,
+  ...openapi,
+  ...rateLimit,
+  ...sessions,
+  ...grants,
+];

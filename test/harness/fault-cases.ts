@@ -91,3 +91,30 @@ export function benignTests(cases: BenignCase[]): void {
     });
   }
 }
+
+/** A proxy that makes the server keep a requirement it misses (a SHOULD the reference server gives a
+ * finding for): through it the requirement must pass, which shows that its check can pass at all, so
+ * that the faults built on the same proxy, each with one hole, are caught for the hole. */
+export interface FixCase {
+  keeps: RequirementId;
+  fix: string;
+  grep?: string;
+  proxy: Fault;
+}
+
+export function fixTests(cases: FixCase[]): void {
+  for (const c of cases) {
+    test(`${c.keeps} passes where ${c.fix}`, async () => {
+      const server = sharedServer();
+      const proxy = await startFaultProxy(server.baseURL, c.proxy);
+      try {
+        const run = await runSuite({ ...server, baseURL: proxy.baseURL }, { grep: c.grep ?? c.keeps });
+        expect(run.statuses[c.keeps], `${c.keeps} must pass through the fix\n${summarize(run)}`).toBe('pass');
+        expect(run.exitCode, `the run through the fix must pass\n${summarize(run)}`).toBe(0);
+        expect(proxy.altered().length, 'the fix must have applied to at least one exchange').toBeGreaterThan(0);
+      } finally {
+        await proxy.close();
+      }
+    });
+  }
+}

@@ -5,7 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { CONTRACT_REQUIREMENTS, isRequirementId, REQUIREMENTS, WRITES_TAG, type RequirementId } from '../../core/req';
+import {
+  ANSWER_REQUIREMENTS,
+  CONTRACT_REQUIREMENTS,
+  isRequirementId,
+  REQUIREMENTS,
+  WRITES_TAG,
+  type RequirementId,
+} from '../../core/req';
 import {
   DOC_FILE,
   fixturesOf,
@@ -40,7 +47,11 @@ test('every test names its requirement', () => {
 });
 
 test('every MUST requirement has a test', () => {
-  const covered = new Set<string>([...tests().flatMap((t) => t.requirements), ...CONTRACT_REQUIREMENTS]);
+  const covered = new Set<string>([
+    ...tests().flatMap((t) => t.requirements),
+    ...CONTRACT_REQUIREMENTS,
+    ...Object.keys(ANSWER_REQUIREMENTS),
+  ]);
   const missing = (Object.keys(REQUIREMENTS) as RequirementId[]).filter(
     (id) => REQUIREMENTS[id].level === 'MUST' && !covered.has(id),
   );

@@ -177,6 +177,37 @@ test.describe('aggregate', () => {
     expect(a.notRun).not.toContain('OAS-SCHEMA');
     expect(a.notRun).toContain('LOGIN-PASSWORD');
   });
+  test('an answer requirement passes when its rule checked answers and none broke it, and is not run without such answers', () => {
+    const checked = (counts: Record<string, number>) => ({ type: '_answers_checked', description: JSON.stringify(counts) });
+    const a = aggregate([
+      record('BEARER-MALFORMED', 'passed', { annotations: [checked({ 'ERR-SIGN-IN-AGAIN': 3 })] }),
+      record('BEARER-ALG-NONE', 'passed', { annotations: [checked({ 'ERR-SIGN-IN-AGAIN': 1, 'ERR-LOGIN-DETAIL': 0 })] }),
+      // A skipped test's counts (there are none in practice) do not count.
+      record('BEARER-CLAIMS', 'skipped', { annotations: [checked({ 'ERR-MISSING-CHALLENGE': 2 })] }),
+    ]);
+    const signIn = a.requirements.find((r) => r.id === 'ERR-SIGN-IN-AGAIN')!;
+    expect(signIn.status).toBe('pass');
+    expect(signIn.evidence).toEqual(['401 answers to requests that carried credentials: 4 checked in 2 tests']);
+    expect(a.notRun).toEqual(expect.arrayContaining(['ERR-LOGIN-DETAIL', 'ERR-MISSING-CHALLENGE', 'ERR-DEVICE-BODY']));
+  });
+  test('a breach of an answer rule fails its requirement, whatever the other answers did', () => {
+    const breach: RecordedVerdict = {
+      requirement: 'ERR-SIGN-IN-AGAIN',
+      status: 'fail',
+      kind: 'rule',
+      raised: 'soft',
+      message: '[ERR-SIGN-IN-AGAIN] GET /api/v1/current-user → 401: no CredentialsNotValid',
+    };
+    const checked = { type: '_answers_checked', description: JSON.stringify({ 'ERR-SIGN-IN-AGAIN': 5 }) };
+    const a = aggregate([
+      record('BEARER-MALFORMED', 'failed', { errors: ['Error: soft'], records: [breach], annotations: [checked] }),
+      record('BEARER-ALG-NONE', 'passed', { annotations: [checked] }),
+    ]);
+    const statuses = Object.fromEntries(a.requirements.map((r) => [r.id, r.status]));
+    // The soft breach explains the failure: the test's own requirement still passes.
+    expect(statuses).toMatchObject({ 'ERR-SIGN-IN-AGAIN': 'fail', 'BEARER-MALFORMED': 'pass', 'BEARER-ALG-NONE': 'pass' });
+    expect(a.requirements.find((r) => r.id === 'ERR-SIGN-IN-AGAIN')!.evidence[0]).toContain('no CredentialsNotValid');
+  });
 });
 
 test.describe('summary', () => {
