@@ -25,6 +25,8 @@ export const SEVERITY: Record<Status, number> = { skip: 0, pass: 1, finding: 2, 
 
 /** One test as the reporter saw it (its last attempt). */
 export interface TestRecord {
+  /** Playwright's test id (the HTML report's #?testId=…), where known. */
+  id?: string;
   title: string;
   /** "specs/login.spec.ts:12" */
   location: string;

@@ -15,6 +15,7 @@ import type { RecordedVerdict } from '../core/verdict';
 import { oneLine, requirementsOf, SEVERITY, verdictsOf, type Status, type TestRecord, type Verdict } from '../core/verdicts';
 
 export interface TestRef {
+  id?: string;
   title: string;
   location: string;
   status: Status;
@@ -32,7 +33,7 @@ export interface RequirementResult {
    * what was checked. */
   evidence: string[];
   /** The records behind the fails and findings (one per test), for reports that show the exchange. */
-  records: Array<RecordedVerdict & { test: string; location: string }>;
+  records: Array<RecordedVerdict & { test: string; location: string; testId?: string }>;
 }
 
 const EVIDENCE_LINES = 5;
@@ -122,7 +123,12 @@ export function aggregate(tests: TestRecord[]): Aggregate {
       const prev = perTest.get(v.test);
       if (!prev || SEVERITY[v.status] > SEVERITY[prev.status]) perTest.set(v.test, v);
     }
-    const testRefs = [...perTest].map(([t, v]) => ({ title: t.title, location: t.location, status: v.status }));
+    const testRefs = [...perTest].map(([t, v]) => ({
+      ...(t.id ? { id: t.id } : {}),
+      title: t.title,
+      location: t.location,
+      status: v.status,
+    }));
     const reasons = [...perTest.values()]
       .filter((v) => v.status !== 'pass' && v.evidence)
       .sort((a, b) => SEVERITY[b.status] - SEVERITY[a.status])
@@ -140,7 +146,7 @@ export function aggregate(tests: TestRecord[]): Aggregate {
     }
     const records = [...perTest]
       .filter(([, v]) => v.record)
-      .map(([t, v]) => ({ ...v.record!, test: t.title, location: t.location }));
+      .map(([t, v]) => ({ ...v.record!, test: t.title, location: t.location, ...(t.id ? { testId: t.id } : {}) }));
     requirements.push({
       id,
       level: r.level,

@@ -15,6 +15,7 @@ import path from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError } from '@playwright/test/reporter';
 import { completeness, safeUrl, targetOf, UNUSABLE_ENV, type TargetInfo } from '../core/run-info';
 import { buildSummary, renderMarkdown, unusableSummary, type ExpectedSkip, type Summary } from './summary';
+import { renderHtml } from './summary-html';
 import type { Annotation } from '../core/verdict';
 import { ANSI, type TestRecord } from '../core/verdicts';
 
@@ -137,6 +138,7 @@ export default class ConformanceReporter implements Reporter {
       }
     }
     return {
+      id: test.id,
       title: test.title,
       location: `${path.relative(this.baseDir, test.location.file)}:${test.location.line}`,
       outcome: last ? last.status : 'skipped',
@@ -151,7 +153,25 @@ export default class ConformanceReporter implements Reporter {
     const markdown = renderMarkdown(summary);
     writeFileSync(path.join(this.dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
     writeFileSync(path.join(this.dir, 'summary.md'), markdown);
+    writeFileSync(path.join(this.dir, 'summary.html'), renderHtml(summary, this.htmlReport()));
     if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, `${markdown}\n`);
+  }
+
+  /** Playwright's HTML report of this run, relative to the summary (for links to each test's page). */
+  private htmlReport(): string | undefined {
+    const entry = this.config?.reporter.find(([name]) => name === 'html');
+    if (!entry) return undefined;
+    const folder =
+      process.env.PLAYWRIGHT_HTML_OUTPUT_DIR ??
+      (entry[1] as { outputFolder?: string } | undefined)?.outputFolder ??
+      'playwright-report';
+    return path.relative(
+      this.dir,
+      path.join(
+        path.resolve(this.config!.configFile ? path.dirname(this.config!.configFile) : this.baseDir, folder),
+        'index.html',
+      ),
+    );
   }
 
   /** On process exit without onEnd: the global setup found the target unusable (exit code 2). */

@@ -20,6 +20,7 @@ import { REQUIREMENTS, type Level, type RequirementId } from '../core/req';
 import type { TargetInfo } from '../core/run-info';
 import { oneLine, STATUS_ORDER, type Status, type TestRecord } from '../core/verdicts';
 import { aggregate, countByStatus, type RequirementResult, type TestRef } from './aggregate';
+import { failureViews } from './failures';
 
 export type RunResult = 'pass' | 'fail' | 'error' | 'unusable';
 
@@ -263,6 +264,36 @@ function cell(text: string): string {
 
 const code = (id: string) => `\`${id}\``;
 
+/** Inline code that survives backticks in its text. */
+const inline = (text: string) => `\`\` ${text.replace(/\s+/g, ' ')} \`\``;
+
+/** At most this many requirements get a section of their own; the table has them all. */
+const DETAILED = 12;
+
+/** Each failing, undecided and finding requirement: the rule, its source, what came back, why, and a
+ * line that sends the request again. */
+function failuresMarkdown(s: Summary): string[] {
+  const views = failureViews(s.requirements);
+  if (views.length === 0) return [];
+  const out: string[] = [];
+  for (const v of views.slice(0, DETAILED)) {
+    out.push(`#### ${ICON[v.status]}: ${code(v.id)} (${v.level}) ${cell(v.title)}`);
+    out.push(
+      `Source: ${cell(v.source)}${v.since ? ` · since ZenML ${v.since}` : ''} · ${v.tests.map((t) => code(t.location)).join(', ')}`,
+      '',
+    );
+    if (v.exchange) out.push(`- Sent and answered: ${inline(v.exchange)}${v.answer ? ` ${inline(v.answer.slice(0, 200))}` : ''}`);
+    out.push(`- Why: ${cell(v.why)}${v.more ? ` (and ${v.more} more like it in summary.json)` : ''}`);
+    if (v.curl)
+      out.push(
+        `- Reproduce${v.variables.length ? ` (set ${v.variables.map((x) => `$${x}`).join(', ')} first)` : ''}: ${inline(v.curl)}`,
+      );
+    out.push('');
+  }
+  if (views.length > DETAILED) out.push(`… ${views.length - DETAILED} more in the table below and in summary.json.`, '');
+  return out;
+}
+
 export function renderMarkdown(s: Summary): string {
   const out: string[] = [];
   const skipped = s.skippedMust.reduce((n, g) => n + g.requirements.length, 0);
@@ -295,6 +326,7 @@ export function renderMarkdown(s: Summary): string {
     })`,
     '',
   );
+  out.push(...failuresMarkdown(s));
   out.push('| Requirement | Level | Status | Evidence |', '|---|---|---|---|');
   const rows = [...s.requirements].sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status));
   for (const r of rows) {
