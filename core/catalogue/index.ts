@@ -5,6 +5,7 @@
  */
 import { API_KEYS } from './api-keys';
 import { BEARER } from './bearer';
+import { DEVICE } from './device';
 import { EXPIRY } from './expiry';
 import { FUZZ } from './fuzz';
 import { LOGIN } from './login';
@@ -13,10 +14,15 @@ import type { Requirement } from './sources';
 
 export type { Level, Requirement } from './sources';
 
-export const REQUIREMENTS = { ...OPENAPI, ...LOGIN, ...BEARER, ...EXPIRY, ...API_KEYS, ...FUZZ } as const satisfies Record<
-  string,
-  Requirement
->;
+export const REQUIREMENTS = {
+  ...OPENAPI,
+  ...LOGIN,
+  ...BEARER,
+  ...EXPIRY,
+  ...API_KEYS,
+  ...FUZZ,
+  ...DEVICE,
+} as const satisfies Record<string, Requirement>;
 
 export type RequirementId = keyof typeof REQUIREMENTS;
 
