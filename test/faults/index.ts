@@ -1,10 +1,11 @@
 /** Every fault case of test/faults/, for the benchmark (each *.test.ts runs its own file's). */
 import { faults as apiKeys } from './api-keys.faults';
 import { faults as bearer } from './bearer.faults';
+import { faults as device } from './device.faults';
 import { faults as expiry } from './expiry.faults';
 import { faults as fuzz } from './fuzz.faults';
 import { faults as login } from './login.faults';
 import { faults as openapi } from './openapi.faults';
 import type { FaultCase } from '../harness/fault-cases';
 
-export const ALL_FAULTS: readonly FaultCase[] = [...apiKeys, ...bearer, ...expiry, ...fuzz, ...login, ...openapi];
+export const ALL_FAULTS: readonly FaultCase[] = [...apiKeys, ...bearer, ...device, ...expiry, ...fuzz, ...login, ...openapi];
