@@ -6,6 +6,11 @@
  * ended without cleaning), so that a live parallel run sharing a staging server keeps what it uses.
  * Resources of a run without a lease (one killed before it took it) go once they are older than
  * ZC_SWEEP_AFTER_MINUTES (default 60).
+ * Devices (RFC 8628) need no sweep of their own: an approved device belongs to its run-prefixed user
+ * and goes with it (ZenML deletes a user's devices with the user). A device nobody approved has no
+ * owner, is listed to nobody (admins included) and can be deleted by no one, so no sweep can find it:
+ * the tests approve every device they start (fixtures/resources.ts), and only a run killed in between
+ * leaves one (pending, without a token).
  */
 import { RUN_PREFIX } from '../core/target';
 import type { ZenmlApi } from '../zenml/api';

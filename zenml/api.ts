@@ -233,3 +233,15 @@ export class ZenmlApi {
     delete: (auth: Auth, id: string) => this.delete(PATHS.secret(id), auth),
   };
 }
+
+/** The device a device authorization answer names: ZenML gives its id only as the device_id
+ * parameter of verification_uri_complete (the dashboard page the person opens). */
+export function deviceIdOf(authorization: Pick<DeviceAuthorizationResponse, 'verification_uri_complete'>): string | undefined {
+  const uri = authorization?.verification_uri_complete;
+  if (typeof uri !== 'string') return undefined;
+  try {
+    return new URL(uri, 'http://relative.invalid').searchParams.get('device_id') ?? undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -64,7 +64,7 @@ export interface DeviceAuthorizationResponse {
 
 export interface DeviceResponse {
   id: string;
-  body: { status: string; expires?: string | null; trusted_device?: boolean; client_id: string };
+  body: { status: string; expires?: string | null; trusted_device?: boolean; client_id: string; user_id?: string | null };
   metadata?: { failed_auth_attempts?: number; locked?: boolean };
 }
 

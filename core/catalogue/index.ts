@@ -5,6 +5,7 @@
  */
 import { API_KEYS } from './api-keys';
 import { BEARER } from './bearer';
+import { DEVICE } from './device';
 import { EXPIRY } from './expiry';
 import { FUZZ } from './fuzz';
 import { GRANTS } from './grants';
@@ -26,6 +27,7 @@ export const REQUIREMENTS = {
   ...RATE_LIMIT,
   ...SESSION,
   ...GRANTS,
+  ...DEVICE,
 } as const satisfies Record<string, Requirement>;
 
 export type RequirementId = keyof typeof REQUIREMENTS;

@@ -1,6 +1,7 @@
 /** Every fault case of test/faults/, for the benchmark (each *.test.ts runs its own file's). */
 import { faults as apiKeys } from './api-keys.faults';
 import { faults as bearer } from './bearer.faults';
+import { faults as device } from './device.faults';
 import { faults as expiry } from './expiry.faults';
 import { faults as fuzz } from './fuzz.faults';
 import { faults as grants } from './grants.faults';
@@ -13,6 +14,7 @@ import type { FaultCase } from '../harness/fault-cases';
 export const ALL_FAULTS: readonly FaultCase[] = [
   ...apiKeys,
   ...bearer,
+  ...device,
   ...expiry,
   ...fuzz,
   ...login,
