@@ -3,7 +3,7 @@
  * evidence says why (the records' messages) or, for a pass, what was checked.
  */
 import { CONTRACT_REQUIREMENTS, REQUIREMENTS, type Level, type RequirementId } from '../core/req';
-import type { RecordedVerdict } from '../core/verdict';
+import { COVERAGE_ANNOTATION, type RecordedVerdict } from '../core/verdict';
 import { oneLine, requirementsOf, SEVERITY, verdictsOf, type Status, type TestRecord, type Verdict } from '../core/verdicts';
 
 export interface TestRef {
@@ -94,8 +94,14 @@ export function aggregate(tests: TestRecord[]): Aggregate {
       evidence = [...evidence.slice(0, EVIDENCE_LINES), `… and ${evidence.length - EVIDENCE_LINES} more`];
     if (status === 'pass') {
       const passed = testRefs.filter((t) => t.status === 'pass').length;
+      // What the passing tests say they covered (a sweep: how many operations, which credentials).
+      const covered = [...perTest]
+        .filter(([, v]) => v.status === 'pass')
+        .flatMap(([t]) => t.annotations.filter((a) => a.type === COVERAGE_ANNOTATION && a.description))
+        .map((a) => oneLine(a.description!));
       evidence = [
         ...(passed > 0 ? [`${passed} test${passed === 1 ? '' : 's'} passed`] : []),
+        ...covered,
         ...(implicit
           ? [`${contractChecked.requests} responses of ${contractChecked.tests} tests checked against the document`]
           : []),
