@@ -15,6 +15,8 @@ import { sharedServer } from './harness/shared-server';
  */
 const REFERENCE_FINDINGS: Record<string, string> = {
   'BEARER-WWW-AUTHENTICATE': 'a 401 for an invalid token carries no WWW-Authenticate (one without credentials does)',
+  'AUTHZ-FORBIDDEN-STATUS':
+    "401 to authenticated callers who may not: setting another user's email (email-opt-in), a workload token asking for another run",
 };
 
 test('the suite gives the reference server (embedded, no BASE_URL) exactly its known verdicts', async () => {
