@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { decodeJwt, type JWTPayload } from 'jose';
 import type { ApiResponse } from '../core/http';
 import { excerpt } from '../core/redaction';
+import type { RequirementId } from '../core/req';
 import { PIPELINE_PATHS, PATHS, type ApiTokenParams, type ZenmlApi } from '../zenml/api';
 import { SetupFailed, type Resources } from '../fixtures/resources';
 import type { ContractWorkerFixtures } from '../fixtures/contract';
@@ -26,13 +27,15 @@ function claims(token: unknown): JWTPayload | undefined {
   }
 }
 
-/** Refused: a 4xx that carries no token (a JWT, bare or in a body). */
-function expectNoToken(res: ApiResponse, what: string): void {
-  expect(
+/** Refused: a 4xx that carries no token (a JWT, bare or in a body). `about`: the requirement, when it
+ * is not the test's own. */
+function expectNoToken(res: ApiResponse, what: string, about?: RequirementId): void {
+  const check = about ? expect.about(about) : expect;
+  check(
     res.status >= 400 && res.status < 500,
     `${what}: must be refused with a 4xx, got ${res.status} ${excerpt(res.text, 200)}`,
   ).toBe(true);
-  expect(res.text, `${what}: a refusal carries no token`).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]*/);
+  check(res.text, `${what}: a refusal carries no token`).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]*/);
 }
 
 /** The scope parameters the target's api_token declares (deployment_id came later than the others). */
@@ -122,6 +125,7 @@ test(
       expectNoToken(
         await zenml.apiToken(admin.token, { token_type: 'generic', [scope]: mine.id }),
         `a generic token with the existing ${noun} ${mine.name} as ${scope}`,
+        'WORKLOAD-GENERIC-UNSCOPED',
       );
       const generic = await mint(
         zenml,
