@@ -13,6 +13,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ApiResponse } from '../core/http';
 import { excerpt, registerSecret } from '../core/redaction';
+import type { ZenmlApi } from '../zenml/api';
 import { expect, req, should, test } from '../fixtures/test';
 
 type Call = [what: string, send: () => Promise<ApiResponse>];
@@ -49,56 +50,102 @@ async function snapshot(reads: Read[]): Promise<Record<string, unknown>> {
 
 // --- function level (API5) -------------------------------------------------------------------------
 
+/** Two callers that are not admins, both authenticated (a control): a refusal below is about
+ * permission, not credentials. Their calls run at once; each must be refused, and the reads afterwards
+ * equal the reads before. */
+async function expectAdminOnly(
+  zenml: ZenmlApi,
+  callers: Array<{ who: string; token: string; calls: Call[] }>,
+  read: () => Promise<Record<string, unknown>>,
+): Promise<void> {
+  for (const { who, token } of callers) expect(await zenml.currentUser.get(token)).toHaveStatus(200, `control: ${who}'s token`);
+  const before = await read();
+  const answers = await Promise.all(
+    callers.map(async ({ who, calls }) => (await sendAll(calls)).map((answer) => ({ ...answer, who }))),
+  );
+  for (const { who, what, res } of answers.flat()) {
+    expectRefused(res, `${who} ${what}`);
+    expect(res.text, `${who} ${what}: a refusal shows no key`).not.toMatch(/ZEN(PRO)?KEY_/);
+  }
+  expect(await read(), 'read back as the admin (or the owner), nothing the refused calls named has changed').toEqual(before);
+}
+
+const CHANGED = 'zct changed by a non-admin';
+
 test(
   ...req(
-    'AUTHZ-FUNCTION-LEVEL',
-    'a non-admin user and a service account are refused every key, service-account and user administration call; nothing changes',
+    'AUTHZ-FUNCTION-KEYS',
+    'a non-admin user and a service account are refused every change of API keys, service accounts and the secrets store; nothing changes',
     { writes: true, also: ['AUTHZ-FORBIDDEN-STATUS'] },
   ),
   async ({ zenml, admin, resources }) => {
-    const [alice, bob, caller, victim] = await Promise.all([
-      resources.userSession(),
+    const [alice, caller, victim] = await Promise.all([
       resources.userSession(),
       resources.serviceAccountSession(),
       resources.serviceAccountWithKey(),
     ]);
-    const newUser = resources.name('user');
-    const callers: Array<[string, string]> = [
-      [`non-admin user ${alice.name}`, alice.session.token],
-      [`service account ${caller.sa.name}`, caller.session.token],
-    ];
-    // Both callers are authenticated: a refusal below is about permission, not credentials.
-    for (const [who, token] of callers) expect(await zenml.currentUser.get(token)).toHaveStatus(200, `control: ${who}'s token`);
-
-    // Everything the calls could change, as the admin sees it (and bob's private fields, as bob).
-    const read = () =>
-      snapshot([
-        ['the other service account', () => zenml.serviceAccounts.get(admin.token, victim.sa.id)],
-        ["the other service account's key", () => zenml.apiKeys.get(admin.token, victim.key, { hydrate: true })],
-        [
-          "the calling service account's own key",
-          () => zenml.apiKeys.get(admin.token, caller.key, { hydrate: true }),
-          ['last_login', 'updated'],
-        ],
-        ['the calling service account', () => zenml.serviceAccounts.get(admin.token, caller.sa.id)],
-        [`user ${bob.name}`, () => zenml.users.get(admin.token, bob.id)],
-        [`user ${bob.name}, as themself`, () => zenml.currentUser.get(bob.session.token)],
-        [`users named ${newUser}`, () => zenml.users.list(admin.token, { name: newUser })],
-      ]);
-    const before = await read();
-
-    const changed = 'zct changed by a non-admin';
-    const callsOf = (token: string, own?: typeof caller): Call[] => [
+    const callsOf = (token: string): Call[] => [
       ["rotating another service account's key", () => zenml.apiKeys.rotate(token, victim.key, 0)],
-      ["changing another service account's key", () => zenml.apiKeys.update(token, victim.key, { description: changed })],
+      ["changing another service account's key", () => zenml.apiKeys.update(token, victim.key, { description: CHANGED })],
       ["deactivating another service account's key", () => zenml.apiKeys.update(token, victim.key, { active: false })],
       ["renaming another service account's key", () => zenml.apiKeys.update(token, victim.key, { name: resources.name('key') })],
       ["deleting another service account's key", () => zenml.apiKeys.delete(token, victim.key)],
-      ['changing another service account', () => zenml.serviceAccounts.update(token, victim.sa.id, { description: changed })],
+      ['changing another service account', () => zenml.serviceAccounts.update(token, victim.sa.id, { description: CHANGED })],
       ['deactivating another service account', () => zenml.serviceAccounts.update(token, victim.sa.id, { active: false })],
       ['deleting another service account', () => zenml.serviceAccounts.delete(token, victim.sa.id)],
+      ['backing up all secrets', () => zenml.secretsOperations.backup(token)],
+      ['restoring all secrets', () => zenml.secretsOperations.restore(token)],
+    ];
+    await expectAdminOnly(
+      zenml,
+      [
+        { who: `non-admin user ${alice.name}`, token: alice.session.token, calls: callsOf(alice.session.token) },
+        {
+          who: `service account ${caller.sa.name}`,
+          token: caller.session.token,
+          // A service account is never an admin, not even of its own key and account.
+          calls: [
+            ...callsOf(caller.session.token),
+            ['rotating its own key', () => zenml.apiKeys.rotate(caller.session.token, caller.key, 0)],
+            ['deactivating its own key', () => zenml.apiKeys.update(caller.session.token, caller.key, { active: false })],
+            ['deleting its own key', () => zenml.apiKeys.delete(caller.session.token, caller.key)],
+            ['deactivating itself', () => zenml.serviceAccounts.update(caller.session.token, caller.sa.id, { active: false })],
+            ['deleting itself', () => zenml.serviceAccounts.delete(caller.session.token, caller.sa.id)],
+          ],
+        },
+      ],
+      () =>
+        snapshot([
+          ['the other service account', () => zenml.serviceAccounts.get(admin.token, victim.sa.id)],
+          ["the other service account's key", () => zenml.apiKeys.get(admin.token, victim.key, { hydrate: true })],
+          ['the calling service account', () => zenml.serviceAccounts.get(admin.token, caller.sa.id)],
+          // Its use stamps the caller's own key: last_login, and so updated.
+          [
+            "the calling service account's own key",
+            () => zenml.apiKeys.get(admin.token, caller.key, { hydrate: true }),
+            ['last_login', 'updated'],
+          ],
+        ]),
+    );
+  },
+);
+
+test(
+  ...req(
+    'AUTHZ-FUNCTION-USERS',
+    'a non-admin user and a service account are refused creating users and changing, deactivating or deleting another user; nothing changes',
+    { writes: true, also: ['AUTHZ-FORBIDDEN-STATUS'] },
+  ),
+  async ({ zenml, admin, resources }) => {
+    const [alice, bob, caller] = await Promise.all([
+      resources.userSession(),
+      resources.userSession(),
+      resources.serviceAccountSession(),
+    ]);
+    const newUser = resources.name('user');
+    const callsOf = (token: string): Call[] => [
       ['creating a user', () => zenml.users.create(token, { name: newUser, password: `Pw-${randomUUID()}` })],
-      ["changing another user's full name", () => zenml.users.update(token, bob.id, { full_name: changed })],
+      ["changing another user's full name", () => zenml.users.update(token, bob.id, { full_name: CHANGED })],
       ['making another user an admin', () => zenml.users.update(token, bob.id, { is_admin: true })],
       ['deactivating another user by an update', () => zenml.users.update(token, bob.id, { active: false })],
       ['deactivating another user', () => zenml.users.deactivate(token, bob.id)],
@@ -107,29 +154,21 @@ test(
         "setting another user's email",
         () => zenml.userAdministration.emailOptIn(token, bob.id, { email: 'zct@example.com', email_opted_in: true }),
       ],
-      ['backing up all secrets', () => zenml.secretsOperations.backup(token)],
-      ['restoring all secrets', () => zenml.secretsOperations.restore(token)],
-      // A service account is never an admin, not even of its own key and account.
-      ...(own
-        ? ([
-            ['rotating its own key', () => zenml.apiKeys.rotate(token, own.key, 0)],
-            ['deactivating its own key', () => zenml.apiKeys.update(token, own.key, { active: false })],
-            ['deleting its own key', () => zenml.apiKeys.delete(token, own.key)],
-            ['deactivating itself', () => zenml.serviceAccounts.update(token, own.sa.id, { active: false })],
-            ['deleting itself', () => zenml.serviceAccounts.delete(token, own.sa.id)],
-          ] satisfies Call[])
-        : []),
     ];
-    const answers = await Promise.all([
-      sendAll(callsOf(alice.session.token)).then((a) => a.map((x) => ({ ...x, who: callers[0][0] }))),
-      sendAll(callsOf(caller.session.token, caller)).then((a) => a.map((x) => ({ ...x, who: callers[1][0] }))),
-    ]);
-    for (const { who, what, res } of answers.flat()) {
-      expectRefused(res, `${who} ${what}`);
-      expect(res.text, `${who} ${what}: a refusal shows no key`).not.toMatch(/ZEN(PRO)?KEY_/);
-    }
-    const after = await read();
-    expect(after, 'read back as the admin (and bob as themself), nothing the refused calls named has changed').toEqual(before);
+    await expectAdminOnly(
+      zenml,
+      [
+        { who: `non-admin user ${alice.name}`, token: alice.session.token, calls: callsOf(alice.session.token) },
+        { who: `service account ${caller.sa.name}`, token: caller.session.token, calls: callsOf(caller.session.token) },
+      ],
+      // The admin does not see a user's email: bob reads his own account too.
+      () =>
+        snapshot([
+          [`user ${bob.name}`, () => zenml.users.get(admin.token, bob.id)],
+          [`user ${bob.name}, as themself`, () => zenml.currentUser.get(bob.session.token)],
+          [`users named ${newUser}`, () => zenml.users.list(admin.token, { name: newUser })],
+        ]),
+    );
   },
 );
 

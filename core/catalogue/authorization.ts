@@ -9,12 +9,22 @@ import { ZENML_API, ZENML_KEYS, type Requirement } from './sources';
 const OWASP = 'OWASP API Security Top 10 2023';
 
 export const AUTHORIZATION = {
-  'AUTHZ-FUNCTION-LEVEL': {
+  'AUTHZ-FUNCTION-USERS': {
     level: 'MUST',
     area: 'authorization',
     title:
-      'A non-admin user and a service account cannot rotate, update, deactivate or delete API keys, update or delete service accounts, nor create, update, deactivate or delete other users (refused; read back as admin, nothing changed)',
-    source: `${OWASP} API5 (broken function level authorization); ${ZENML_KEYS}; ${ZENML_API}, users`,
+      'A non-admin user and a service account cannot create users, nor update, deactivate, delete or set the email of another user (refused; read back, nothing changed)',
+    source: `${OWASP} API5 (broken function level authorization); ${ZENML_API}, users`,
+  },
+  'AUTHZ-FUNCTION-KEYS': {
+    level: 'MUST',
+    area: 'authorization',
+    title:
+      'A non-admin user and a service account cannot rotate, update, deactivate or delete API keys (a service account not even its own), update or delete service accounts, or back up or restore the secrets store (refused; read back as admin, nothing changed)',
+    source: `${OWASP} API5; ${ZENML_KEYS}`,
+    // Before 0.96.0 any authenticated user could manage every service account and key (no admin
+    // checks without RBAC; measured on 0.80.2), as APIKEY-ADMIN-ONLY records for their creation.
+    since: '0.96.0',
   },
   'AUTHZ-MASS-ASSIGNMENT': {
     level: 'MUST',

@@ -172,12 +172,12 @@ const refusal = (res: ProxiedResponse) =>
 
 export const faults: FaultCase[] = [
   {
-    breaks: 'AUTHZ-FUNCTION-LEVEL',
+    breaks: 'AUTHZ-FUNCTION-KEYS',
     fault: "a non-admin's key rotation goes through as the admin",
     proxy: asAdmin(is('PUT', /^\/api\/v1\/service_accounts\/[^/]+\/api_keys\/[^/]+\/rotate$/)),
   },
   {
-    breaks: 'AUTHZ-FUNCTION-LEVEL',
+    breaks: 'AUTHZ-FUNCTION-KEYS',
     fault: "a service account's change of a key goes through as the admin (users are refused)",
     proxy: trafficFault((traffic) => ({
       request: (req) =>
@@ -187,19 +187,27 @@ export const faults: FaultCase[] = [
     })),
   },
   {
-    breaks: 'AUTHZ-FUNCTION-LEVEL',
+    breaks: 'AUTHZ-FUNCTION-KEYS',
+    fault: "a non-admin's change of another service account is applied and still answered 403",
+    proxy: asAdmin(
+      (req) => is('PUT', /^\/api\/v1\/service_accounts\/[^/]+$/)(req) && jsonOf(req.body)?.description !== undefined,
+      refusal,
+    ),
+  },
+  {
+    breaks: 'AUTHZ-FUNCTION-USERS',
     fault: "a non-admin's deactivation of another user goes through as the admin",
     proxy: asAdmin(is('PUT', /^\/api\/v1\/users\/[^/]+\/deactivate$/)),
   },
   {
-    breaks: 'AUTHZ-FUNCTION-LEVEL',
+    breaks: 'AUTHZ-FUNCTION-USERS',
     fault: 'a non-admin may make another user an admin: the server applies it and still answers 403',
     proxy: asAdmin((req) => is('PUT', USER_PATH)(req) && jsonOf(req.body)?.is_admin === true, refusal),
   },
   {
     breaks: 'AUTHZ-FORBIDDEN-STATUS',
     fault: "a non-admin's key rotation is refused with 401 instead of 403",
-    grep: 'AUTHZ-FUNCTION-LEVEL',
+    grep: 'AUTHZ-FUNCTION-KEYS',
     expect: 'finding',
     proxy: {
       response: (res, req) =>
@@ -299,7 +307,7 @@ export const faults: FaultCase[] = [
 export const benign: BenignCase[] = [
   {
     change: 'refusals of user and service-account administration answered 404 (the object hidden) where 404 is documented',
-    grep: 'AUTHZ-FUNCTION-LEVEL',
+    grep: 'AUTHZ-FUNCTION-',
     proxy: {
       response: (res, req) =>
         res.status === 403 &&
