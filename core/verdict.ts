@@ -31,6 +31,8 @@ export interface Violation {
 export const VERDICT_ANNOTATION = '_verdict';
 /** The human-readable line of a SHOULD finding, shown in the HTML report. */
 export const FINDING_ANNOTATION = 'finding';
+/** What a passing test covered ("255 operations × no credentials: all 401"), for a pass's evidence. */
+export const COVERAGE_ANNOTATION = 'covered';
 
 export type RecordedStatus = 'fail' | 'finding';
 

@@ -11,7 +11,7 @@ import {
   type Level,
   type RequirementId,
 } from '../core/req';
-import type { RecordedVerdict } from '../core/verdict';
+import { COVERAGE_ANNOTATION, type RecordedVerdict } from '../core/verdict';
 import { oneLine, requirementsOf, SEVERITY, verdictsOf, type Status, type TestRecord, type Verdict } from '../core/verdicts';
 
 export interface TestRef {
@@ -138,8 +138,14 @@ export function aggregate(tests: TestRecord[]): Aggregate {
       evidence = [...evidence.slice(0, EVIDENCE_LINES), `… and ${evidence.length - EVIDENCE_LINES} more`];
     if (status === 'pass') {
       const passed = testRefs.filter((t) => t.status === 'pass').length;
+      // What the passing tests say they covered (a sweep: how many operations, which credentials).
+      const covered = [...perTest]
+        .filter(([, v]) => v.status === 'pass')
+        .flatMap(([t]) => t.annotations.filter((a) => a.type === COVERAGE_ANNOTATION && a.description))
+        .map((a) => oneLine(a.description!));
       evidence = [
         ...(passed > 0 ? [`${passed} test${passed === 1 ? '' : 's'} passed`] : []),
+        ...covered,
         ...(implicit ? [checkedEvidence(id, implicit)] : []),
         ...evidence,
       ];

@@ -11,6 +11,10 @@ import type {
   DeviceAuthorizationResponse,
   DeviceResponse,
   Page,
+  PipelineResponse,
+  PipelineRunResponse,
+  PipelineSnapshotResponse,
+  ScheduleResponse,
   SecretResponse,
   ServerInfo,
   ServiceAccountResponse,
@@ -223,14 +227,117 @@ export class ZenmlApi {
   };
 
   readonly secrets = {
-    create: (auth: Auth, secret: { name: string; private: boolean; values: Record<string, string> }) =>
-      this.post<SecretResponse>(PATHS.secrets, secret, auth),
+    create: (auth: Auth, secret: { name: string; private: boolean; values: Record<string, string> }, extra?: Extra) =>
+      this.post<SecretResponse>(PATHS.secrets, secret, auth, extra),
     get: (auth: Auth, id: string) => this.get<SecretResponse>(PATHS.secret(id), auth),
     list: (auth: Auth, params: Record<string, string | number | boolean> = {}) =>
       this.get<Page<SecretResponse>>(PATHS.secrets, auth, { params }),
     update: (auth: Auth, id: string, update: { values?: Record<string, string>; private?: boolean; name?: string }) =>
       this.put<SecretResponse>(PATHS.secret(id), update, auth),
     delete: (auth: Auth, id: string) => this.delete(PATHS.secret(id), auth),
+  };
+
+  // --- authorization, the secured surface, workloads ----------------------------------------------
+
+  /** Any operation the document declares, by its method and path template: `{name}` placeholders are
+   * filled from `pathParams` (URL-encoded). No body unless `extra` carries one. For sweeps over the
+   * whole document; every other call has its own method. */
+  operation<T = unknown>(
+    method: string,
+    template: string,
+    pathParams: Record<string, string>,
+    auth?: Auth,
+    extra: Extra = {},
+  ): R<T> {
+    const path = template.replace(/\{([^}]+)\}/g, (_m, name: string) => {
+      const value = pathParams[name];
+      if (value === undefined) throw new Error(`no value for path parameter {${name}} of ${method} ${template}`);
+      return encodeURIComponent(value);
+    });
+    return this.http.send<T>(method.toUpperCase(), path, { auth, ...extra });
+  }
+
+  readonly userAdministration = {
+    /** Sets another (or one's own) account's email and opt-in; ZenML lets only the owner do it. */
+    emailOptIn: (auth: Auth, id: string, update: { email?: string; email_opted_in: boolean }) =>
+      this.put<UserResponse>(`${PATHS.user(id)}/email-opt-in`, update, auth),
+  };
+
+  /** Copying all secrets to and from the backup secrets store (admin only). */
+  readonly secretsOperations = {
+    backup: (auth: Auth) => this.put<null>(`${API_V1}/secrets_operations/backup`, undefined, auth),
+    restore: (auth: Auth) => this.put<null>(`${API_V1}/secrets_operations/restore`, undefined, auth),
+  };
+
+  /** What a pipeline run needs over REST with the default stack (no orchestrator runs anything). */
+  readonly projects = {
+    list: (auth: Auth, params: Record<string, string | number | boolean> = {}) =>
+      this.get<Page<{ id: string; name: string }>>(PIPELINE_PATHS.projects, auth, { params }),
+  };
+
+  readonly stacks = {
+    list: (auth: Auth, params: Record<string, string | number | boolean> = {}) =>
+      this.get<Page<{ id: string; name: string }>>(PIPELINE_PATHS.stacks, auth, { params }),
+  };
+
+  readonly components = {
+    /** `type`: e.g. "orchestrator". */
+    list: (auth: Auth, params: Record<string, string | number | boolean> = {}) =>
+      this.get<Page<{ id: string; name: string }>>(PIPELINE_PATHS.components, auth, { params }),
+  };
+
+  readonly pipelines = {
+    create: (auth: Auth, pipeline: { project: string; name: string }) =>
+      this.post<PipelineResponse>(PIPELINE_PATHS.pipelines, pipeline, auth),
+    list: (auth: Auth, params: Record<string, string | number | boolean> = {}) =>
+      this.get<Page<PipelineResponse>>(PIPELINE_PATHS.pipelines, auth, { params }),
+    /** Deleting a pipeline deletes its snapshots and runs too (measured on 0.98.0), not its schedules. */
+    delete: (auth: Auth, id: string) => this.delete(`${PIPELINE_PATHS.pipelines}/${id}`, auth),
+  };
+
+  readonly snapshots = {
+    create: (
+      auth: Auth,
+      snapshot: { project: string; pipeline: string; stack: string; run_name_template: string; pipeline_name: string },
+    ) =>
+      this.post<PipelineSnapshotResponse>(
+        PIPELINE_PATHS.snapshots,
+        {
+          project: snapshot.project,
+          pipeline: snapshot.pipeline,
+          stack: snapshot.stack,
+          run_name_template: snapshot.run_name_template,
+          pipeline_configuration: { name: snapshot.pipeline_name },
+        },
+        auth,
+      ),
+    delete: (auth: Auth, id: string) => this.delete(`${PIPELINE_PATHS.snapshots}/${id}`, auth),
+  };
+
+  readonly runs = {
+    /** POST /runs is get-or-create: the answer is `[run, created]`. */
+    create: (auth: Auth, run: { project: string; name: string; snapshot: string; status?: string }) =>
+      this.post<[PipelineRunResponse, boolean]>(PIPELINE_PATHS.runs, { status: 'running', ...run }, auth),
+    get: (auth: Auth, id: string) => this.get<PipelineRunResponse>(`${PIPELINE_PATHS.runs}/${id}`, auth),
+    list: (auth: Auth, params: Record<string, string | number | boolean> = {}) =>
+      this.get<Page<PipelineRunResponse>>(PIPELINE_PATHS.runs, auth, { params }),
+    update: (auth: Auth, id: string, update: { status?: string }) =>
+      this.put<PipelineRunResponse>(`${PIPELINE_PATHS.runs}/${id}`, update, auth),
+    delete: (auth: Auth, id: string) => this.delete(`${PIPELINE_PATHS.runs}/${id}`, auth),
+  };
+
+  readonly schedules = {
+    create: (
+      auth: Auth,
+      schedule: { project: string; name: string; pipeline_id: string; orchestrator_id: string; cron_expression?: string },
+    ) => this.post<ScheduleResponse>(PIPELINE_PATHS.schedules, { active: true, cron_expression: '* * * * *', ...schedule }, auth),
+    get: (auth: Auth, id: string) => this.get<ScheduleResponse>(`${PIPELINE_PATHS.schedules}/${id}`, auth),
+    list: (auth: Auth, params: Record<string, string | number | boolean> = {}) =>
+      this.get<Page<ScheduleResponse>>(PIPELINE_PATHS.schedules, auth, { params }),
+    update: (auth: Auth, id: string, update: { active?: boolean }) =>
+      this.put<ScheduleResponse>(`${PIPELINE_PATHS.schedules}/${id}`, update, auth),
+    /** A hard delete (`soft=false`; the parameter is required from 0.96 on, ignored before). */
+    delete: (auth: Auth, id: string) => this.delete(`${PIPELINE_PATHS.schedules}/${id}`, auth, { params: { soft: false } }),
   };
 }
 
@@ -245,3 +352,14 @@ export function deviceIdOf(authorization: Pick<DeviceAuthorizationResponse, 'ver
     return undefined;
   }
 }
+
+/** The pipeline resources a workload token can be scoped to, and what creating them needs. */
+export const PIPELINE_PATHS = {
+  projects: `${API_V1}/projects`,
+  stacks: `${API_V1}/stacks`,
+  components: `${API_V1}/components`,
+  pipelines: `${API_V1}/pipelines`,
+  snapshots: `${API_V1}/pipeline_snapshots`,
+  runs: `${API_V1}/runs`,
+  schedules: `${API_V1}/schedules`,
+} as const;

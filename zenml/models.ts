@@ -88,3 +88,25 @@ export interface ServerInfo {
   name?: string;
   server_url?: string | null;
 }
+
+export interface PipelineResponse {
+  id: string;
+  name: string;
+}
+
+export interface PipelineSnapshotResponse {
+  id: string;
+  body: { pipeline_id?: string | null };
+}
+
+export interface PipelineRunResponse {
+  id: string;
+  name: string;
+  body: { status: string; in_progress?: boolean; root_run_id?: string | null };
+}
+
+export interface ScheduleResponse {
+  id: string;
+  name: string;
+  body: { active: boolean };
+}

@@ -13,6 +13,9 @@ import { LOGIN } from './login';
 import { OPENAPI } from './openapi';
 import { RATE_LIMIT } from './rate-limit';
 import { SESSION } from './session';
+import { AUTHORIZATION } from './authorization';
+import { SURFACE } from './surface';
+import { WORKLOAD } from './workload';
 import type { Requirement } from './sources';
 
 export type { Level, Requirement } from './sources';
@@ -28,6 +31,9 @@ export const REQUIREMENTS = {
   ...SESSION,
   ...GRANTS,
   ...DEVICE,
+  ...AUTHORIZATION,
+  ...SURFACE,
+  ...WORKLOAD,
 } as const satisfies Record<string, Requirement>;
 
 export type RequirementId = keyof typeof REQUIREMENTS;

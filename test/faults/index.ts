@@ -9,6 +9,9 @@ import { faults as login } from './login.faults';
 import { faults as openapi } from './openapi.faults';
 import { faults as rateLimit } from './rate-limit.faults';
 import { faults as sessions } from './sessions.faults';
+import { faults as authorization } from './authorization.faults';
+import { faults as surface } from './surface.faults';
+import { faults as workload } from './workload.faults';
 import type { FaultCase } from '../harness/fault-cases';
 
 export const ALL_FAULTS: readonly FaultCase[] = [
@@ -22,4 +25,7 @@ export const ALL_FAULTS: readonly FaultCase[] = [
   ...rateLimit,
   ...sessions,
   ...grants,
+  ...authorization,
+  ...surface,
+  ...workload,
 ];
