@@ -9,14 +9,20 @@ import { EXPIRY } from './expiry';
 import { FUZZ } from './fuzz';
 import { LOGIN } from './login';
 import { OPENAPI } from './openapi';
+import { REVOCATION } from './revocation';
 import type { Requirement } from './sources';
 
 export type { Level, Requirement } from './sources';
 
-export const REQUIREMENTS = { ...OPENAPI, ...LOGIN, ...BEARER, ...EXPIRY, ...API_KEYS, ...FUZZ } as const satisfies Record<
-  string,
-  Requirement
->;
+export const REQUIREMENTS = {
+  ...OPENAPI,
+  ...LOGIN,
+  ...BEARER,
+  ...EXPIRY,
+  ...API_KEYS,
+  ...FUZZ,
+  ...REVOCATION,
+} as const satisfies Record<string, Requirement>;
 
 export type RequirementId = keyof typeof REQUIREMENTS;
 

@@ -5,6 +5,7 @@ import { faults as expiry } from './expiry.faults';
 import { faults as fuzz } from './fuzz.faults';
 import { faults as login } from './login.faults';
 import { faults as openapi } from './openapi.faults';
+import { faults as revocation } from './revocation.faults';
 import type { FaultCase } from '../harness/fault-cases';
 
-export const ALL_FAULTS: readonly FaultCase[] = [...apiKeys, ...bearer, ...expiry, ...fuzz, ...login, ...openapi];
+export const ALL_FAULTS: readonly FaultCase[] = [...apiKeys, ...bearer, ...expiry, ...fuzz, ...login, ...openapi, ...revocation];
