@@ -3,11 +3,14 @@
  * stops working (with the tokens it gave) when rotated out, deactivated or deleted. Every test makes
  * its own service account through `resources`, so that rotating or deactivating never disturbs another.
  */
+import { randomUUID } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import type { ApiResponse } from '../core/http';
+import { KnownDeviations } from '../core/known-deviations';
 import { excerpt } from '../core/redaction';
 import type { ZenmlApi } from '../zenml/api';
-import type { ServiceAccount } from '../fixtures/resources';
+import { API_KEY_PREFIX, encodeApiKeyText, parseApiKey, type KeyParts } from '../zenml/api-key';
+import type { ApiKey, Resources, ServiceAccount, SharedServiceAccount } from '../fixtures/resources';
 import { expect, req, should, test } from '../fixtures/test';
 
 /** How a credential is presented: an API key in the login form, or a token (or raw key) as bearer. */
@@ -322,5 +325,295 @@ test(
       `the documented curl login (password not URL-encoded) with a key ${special ? 'containing + or /' : 'without + or /'} answered ${res.status} ${excerpt(res.text, 200)}`,
       res.exchange,
     );
+  },
+);
+
+// --- forged keys and re-encoded keys -------------------------------------------------------------
+
+/** What the forgeries are made of: the key under attack, another key of its service account, a key
+ * of another service account, and the ids around them. */
+interface Forge {
+  sa: ServiceAccount;
+  key: ApiKey;
+  real: KeyParts;
+  /** Another key of the same service account (made only for the forgeries that need it). */
+  sameAccount?: KeyParts;
+  otherAccount: KeyParts & { accountId: string };
+  adminId: string;
+}
+
+/** A key made from a real one; `login`: also sent to the login form, one of each kind (the whole table
+ * goes as a bearer: failed logins count against a rate limiter, and every key check costs the server
+ * about half a second of bcrypt). Undefined: not applicable to this key. */
+interface Mutation {
+  name: string;
+  login?: boolean;
+  key: (f: Forge) => string | undefined;
+}
+
+const encodeJson = (value: unknown) => encodeApiKeyText(JSON.stringify(value));
+const withSecret = (f: Forge, key: unknown) => encodeJson({ id: f.real.id, key });
+const withId = (f: Forge, id: unknown) => encodeJson({ id, key: f.real.key });
+const changedAt = (s: string, i: number) => `${s.slice(0, i)}${s[i] === '0' ? '1' : '0'}${s.slice(i + 1)}`;
+const swapCase = (s: string) => [...s].map((c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase())).join('');
+const q = (s: string) => JSON.stringify(s);
+
+/** Every way ZenML's key encoding lets a key differ from a real one in what it proves: each must be
+ * refused with 401. The secret: its value, its JSON type; the id; the payload; the encoded text. */
+const FORGED: Mutation[] = [
+  { name: 'an empty secret', login: true, key: (f) => withSecret(f, '') },
+  { name: 'the secret without its last character', key: (f) => withSecret(f, f.real.key.slice(0, -1)) },
+  {
+    name: 'the secret with its last character changed',
+    login: true,
+    key: (f) => withSecret(f, changedAt(f.real.key, f.real.key.length - 1)),
+  },
+  {
+    name: 'the secret in swapped case',
+
+    key: (f) => (swapCase(f.real.key) === f.real.key ? undefined : withSecret(f, swapCase(f.real.key))),
+  },
+  { name: 'the secret with a character appended', key: (f) => withSecret(f, `${f.real.key}0`) },
+  { name: 'the secret with a trailing space', key: (f) => withSecret(f, `${f.real.key} `) },
+  { name: 'the secret with a NUL byte appended', login: true, key: (f) => withSecret(f, `${f.real.key}\u0000`) },
+  { name: 'the secret padded beyond 4096 bytes', key: (f) => withSecret(f, f.real.key.padEnd(4100, '0')) },
+  { name: "another key's secret (same service account)", key: (f) => f.sameAccount && withSecret(f, f.sameAccount.key) },
+  { name: "another service account's key's secret", key: (f) => withSecret(f, f.otherAccount.key) },
+  {
+    name: 'a wrong secret, with the real one under other field names (secret, api_key, password, value)',
+    key: (f) => {
+      const real = f.real.key;
+      return encodeJson({ id: f.real.id, key: changedAt(real, 0), secret: real, api_key: real, password: real, value: real });
+    },
+  },
+  { name: 'null as the secret', key: (f) => withSecret(f, null) },
+  { name: 'a number as the secret', key: (f) => withSecret(f, 0) },
+  { name: 'the secret inside an array', key: (f) => withSecret(f, [f.real.key]) },
+  { name: 'the secret inside an object', key: (f) => withSecret(f, { key: f.real.key }) },
+  { name: 'true as the secret', key: (f) => withSecret(f, true) },
+  { name: 'no secret field', key: (f) => encodeJson({ id: f.real.id }) },
+  { name: "another key's id (same service account)", key: (f) => f.sameAccount && withId(f, f.sameAccount.id) },
+  { name: "another service account's key id", login: true, key: (f) => withId(f, f.otherAccount.id) },
+  { name: "the service account's own id", key: (f) => withId(f, f.sa.id) },
+  { name: "the admin's user id", key: (f) => withId(f, f.adminId) },
+  { name: 'a random UUID as the id', key: (f) => withId(f, randomUUID()) },
+  { name: 'the nil UUID as the id', key: (f) => withId(f, '00000000-0000-0000-0000-000000000000') },
+  { name: 'an id that is not a UUID', key: (f) => withId(f, 'zct-not-a-uuid') },
+  { name: 'null as the id', key: (f) => withId(f, null) },
+  { name: 'no id field', key: (f) => encodeJson({ key: f.real.key }) },
+  { name: 'a JSON array [id, secret]', key: (f) => encodeJson([f.real.id, f.real.key]) },
+  { name: 'a JSON string (the secret alone)', key: (f) => encodeJson(f.real.key) },
+  { name: 'JSON null', key: () => encodeJson(null) },
+  { name: 'an empty payload (the prefix alone)', key: () => API_KEY_PREFIX },
+  { name: 'a payload that is not base64', key: () => `${API_KEY_PREFIX}zct!not*base64` },
+  {
+    name: 'one base64 character inside the encoded secret changed',
+    key: (f) => {
+      // The secret closes the JSON: a character 20 from the end of the base64 text encodes part of it.
+      const v = f.key.value;
+      const i = v.replace(/=+$/, '').length - 20;
+      return `${v.slice(0, i)}${v[i] === 'A' ? 'B' : 'A'}${v.slice(i + 1)}`;
+    },
+  },
+];
+
+/** The real id and secret, encoded otherwise: each is either accepted as the key's own service account
+ * or refused with a 4xx. Extra and duplicate fields name other accounts, so that a server honouring
+ * them (or parsing the id and the secret from different duplicates) shows up as another identity. */
+const VARIANTS: Mutation[] = [
+  {
+    name: 'extra fields naming other accounts (service_account_id, user_id, sub, is_admin)',
+    login: true,
+    key: (f) =>
+      encodeJson({
+        ...f.real,
+        service_account_id: f.otherAccount.accountId,
+        user_id: f.adminId,
+        sub: f.adminId,
+        api_key_id: f.otherAccount.id,
+        is_admin: true,
+      }),
+  },
+  {
+    name: "a duplicate id field, another account's key id first",
+    login: true,
+    key: (f) => encodeApiKeyText(`{"id":${q(f.otherAccount.id)},"key":${q(f.real.key)},"id":${q(f.real.id)}}`),
+  },
+  {
+    name: "a duplicate id field, another account's key id last",
+    key: (f) => encodeApiKeyText(`{"id":${q(f.real.id)},"key":${q(f.real.key)},"id":${q(f.otherAccount.id)}}`),
+  },
+  { name: 'the base64 without its padding', key: (f) => (/=$/.test(f.key.value) ? f.key.value.replace(/=+$/, '') : undefined) },
+  { name: 'a space inside the base64', key: (f) => `${f.key.value.slice(0, 40)} ${f.key.value.slice(40)}` },
+  {
+    name: 'the url-safe base64 alphabet (- and _ for + and /; where the key has neither, a - and a _ inserted)',
+    key: (f) => {
+      const v = f.key.value;
+      return /[+/]/.test(v) ? v.replace(/\+/g, '-').replace(/\//g, '_') : `${v.slice(0, 40)}-_${v.slice(40)}`;
+    },
+  },
+  { name: 'the prefix in lower case (zenkey_)', key: (f) => f.key.value.replace(API_KEY_PREFIX, API_KEY_PREFIX.toLowerCase()) },
+  { name: 'no ZENKEY_ prefix', login: true, key: (f) => f.key.value.slice(API_KEY_PREFIX.length) },
+  { name: 'the prefix twice', key: (f) => `${API_KEY_PREFIX}${f.key.value}` },
+];
+
+async function forge(
+  resources: Resources,
+  shared: SharedServiceAccount,
+  adminId: string,
+  options: { secondKey: boolean },
+): Promise<Forge> {
+  const { sa, key } = await resources.serviceAccountWithKey();
+  const second = options.secondKey ? await resources.apiKey(sa.id) : undefined;
+  const [real, otherAccount] = [key.value, shared.key.value].map(parseApiKey);
+  const sameAccount = second && parseApiKey(second.value);
+  test.skip(
+    !real || !otherAccount || (options.secondKey && !sameAccount),
+    "the API keys are not in ZenML's ZENKEY_<base64 JSON> format, so no variant of them can be made",
+  );
+  return { sa, key, real: real!, sameAccount, otherAccount: { ...otherAccount!, accountId: shared.account.id }, adminId };
+}
+
+/** The cases of a table that apply here, with their keys. */
+function cases(table: Mutation[], f: Forge, where: 'login' | 'bearer'): Array<[string, string]> {
+  return table
+    .filter((m) => where === 'bearer' || m.login)
+    .map((m): [string, string | undefined] => [m.name, m.key(f)])
+    .filter((c): c is [string, string] => c[1] !== undefined);
+}
+
+const deviations = new KnownDeviations();
+
+/** A forged key is refused: 401 and no token; another refusal only where a known deviation of the
+ * target describes exactly that answer (recorded as used). */
+function expectForgedRefused(res: ApiResponse, what: string, version: string): void {
+  expect(JWT_IN_BODY.test(res.text), `${what}: the answer carries no token, got ${excerpt(res.text, 200)}`).toBe(false);
+  if (res.status === 401) return;
+  const excused = deviations.excuseAnswer('APIKEY-FORGED', res, version);
+  if (excused) {
+    const info = test.info();
+    if (!info.annotations.some((a) => a.type === 'deviation' && a.description === excused.id))
+      info.annotations.push({ type: 'deviation', description: excused.id });
+    return;
+  }
+  expect(res).toHaveStatus(401, what);
+}
+
+const JWT_IN_BODY = /eyJ[\w-]+\.[\w-]+\./;
+/** A control login after this many refused ones: a rate limiter that counts failed logins (ZenML's
+ * allows 5 a minute per client) resets on a success. */
+const MAX_FAILED_LOGINS_IN_A_ROW = 4;
+
+test(
+  ...req(
+    'APIKEY-FORGED',
+    "keys forged from a real key (its secret emptied, changed or unhashable; another account's key id) are refused at login with 401",
+    {
+      writes: true,
+    },
+  ),
+  async ({ zenml, admin, resources, serviceAccount, target }) => {
+    const f = await forge(resources, serviceAccount, admin.userId, { secondKey: true });
+    const control = async (when: string) =>
+      expectKeyAccepted(zenml, f.sa, { key: f.key.value }, `control: login with the real key ${when}`);
+    await control('before the forgeries');
+    let failedInARow = 0;
+    for (const [name, key] of cases(FORGED, f, 'login')) {
+      if (failedInARow === MAX_FAILED_LOGINS_IN_A_ROW) {
+        await control('between the forgeries');
+        failedInARow = 0;
+      }
+      expectForgedRefused(await zenml.login.apiKey(key), `login with a key with ${name}`, target.server.version);
+      failedInARow += 1;
+    }
+    await control('after the forgeries (they locked nothing)');
+  },
+);
+
+test(
+  ...req(
+    'APIKEY-FORGED',
+    'keys forged from a real key (secret, id, JSON type, payload, encoded text) are refused as a bearer with 401',
+    {
+      writes: true,
+    },
+  ),
+  async ({ zenml, admin, resources, serviceAccount, target }) => {
+    const f = await forge(resources, serviceAccount, admin.userId, { secondKey: true });
+    const real = await present(zenml, { bearer: f.key.value });
+    test.skip(
+      real.status === 401,
+      `the server does not accept a raw API key as a bearer (the real key answered 401 ${excerpt(real.text, 200)}): the feature is not offered`,
+    );
+    expect(real).toHaveStatus(200, 'control: the real key as a bearer');
+    expect(real.body.id, 'control: the real key as a bearer acts as its service account').toBe(f.sa.id);
+    for (const [name, key] of cases(FORGED, f, 'bearer'))
+      expectForgedRefused(await zenml.currentUser.get(key), `a key with ${name} as a bearer`, target.server.version);
+  },
+);
+
+/** A variant is accepted as the key's own service account, or refused with a 4xx and no token. */
+async function expectOwnOrRefused(
+  zenml: ZenmlApi,
+  f: Forge,
+  res: ApiResponse<{ access_token?: string; id?: string }>,
+  what: string,
+) {
+  if (res.status === 200) {
+    const id = res.body.access_token ? (await zenml.currentUser.get(res.body.access_token)).body?.id : res.body.id;
+    expect(
+      id,
+      `${what} was accepted: it must act as the key's own service account ${f.sa.name}, got ${excerpt(res.text, 200)}`,
+    ).toBe(f.sa.id);
+    if (res.body.access_token)
+      expect(decodeJwt(res.body.access_token).sub, `${what}: the token's subject is the key's own service account`).toBe(f.sa.id);
+    return;
+  }
+  expect(res).toHaveStatus('4xx', `${what} (accepted as its own service account, or refused with a 4xx)`);
+  expect(JWT_IN_BODY.test(res.text), `${what}: a refusal carries no token`).toBe(false);
+}
+
+test(
+  ...req(
+    'APIKEY-KEY-VARIANTS',
+    'a real key re-encoded (extra or duplicate fields naming other accounts) logs in as its own service account or is refused',
+    {
+      writes: true,
+    },
+  ),
+  async ({ zenml, admin, resources, serviceAccount }) => {
+    const f = await forge(resources, serviceAccount, admin.userId, { secondKey: false });
+    const outcomes: string[] = [];
+    for (const [name, key] of cases(VARIANTS, f, 'login')) {
+      const res = await zenml.login.apiKey(key);
+      await expectOwnOrRefused(zenml, f, res, `login with the real key with ${name}`);
+      outcomes.push(`${name}: ${res.status}`);
+    }
+    test.info().annotations.push({ type: 'variants', description: outcomes.join('; ') });
+  },
+);
+
+test(
+  ...req(
+    'APIKEY-KEY-VARIANTS',
+    'a real key re-encoded (JSON, fields, id spelling, base64, prefix) as a bearer acts as its own service account or is refused',
+    {
+      writes: true,
+    },
+  ),
+  async ({ zenml, admin, resources, serviceAccount }) => {
+    const f = await forge(resources, serviceAccount, admin.userId, { secondKey: false });
+    const real = await present(zenml, { bearer: f.key.value });
+    test.skip(
+      real.status === 401,
+      `the server does not accept a raw API key as a bearer (the real key answered 401 ${excerpt(real.text, 200)}): the feature is not offered`,
+    );
+    const outcomes: string[] = [];
+    for (const [name, key] of cases(VARIANTS, f, 'bearer')) {
+      const res = await zenml.currentUser.get(key);
+      await expectOwnOrRefused(zenml, f, res, `the real key with ${name} as a bearer`);
+      outcomes.push(`${name}: ${res.status}`);
+    }
+    test.info().annotations.push({ type: 'variants', description: outcomes.join('; ') });
   },
 );

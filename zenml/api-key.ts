@@ -31,3 +31,9 @@ export function withOtherSecret(value: string, secret: (length: number) => strin
   const parts = parseApiKey(value);
   return parts && encodeApiKey({ ...parts, key: secret(parts.key.length) });
 }
+
+/** `ZENKEY_` and the base64 of any text (valid JSON or not), in either base64 alphabet: for keys that
+ * differ from a real one in their JSON or their encoding. */
+export function encodeApiKeyText(text: string, alphabet: 'base64' | 'base64url' = 'base64'): string {
+  return `${API_KEY_PREFIX}${Buffer.from(text, 'utf8').toString(alphabet)}`;
+}

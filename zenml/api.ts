@@ -159,8 +159,8 @@ export class ZenmlApi {
     get: (auth?: Auth, extra?: Extra) => this.get<UserResponse>(PATHS.currentUser, auth, extra),
     update: (auth: Auth, update: Record<string, unknown>, extra?: Extra) =>
       this.put<UserResponse>(PATHS.currentUser, update, auth, extra),
-    /** A password change needs the current one (ZenML refuses it otherwise). */
-    changePassword: (auth: Auth, password: string, oldPassword?: string) =>
+    /** A password change needs the current one (ZenML refuses it otherwise); `null` sends old_password: null. */
+    changePassword: (auth: Auth, password: string, oldPassword?: string | null) =>
       this.put<UserResponse>(
         PATHS.currentUser,
         { password, ...(oldPassword === undefined ? {} : { old_password: oldPassword }) },
@@ -181,6 +181,13 @@ export class ZenmlApi {
     activate: (id: string, activationToken: string, password: string, auth?: Auth) =>
       this.put<UserResponse>(`${PATHS.user(id)}/activate`, { activation_token: activationToken, password }, auth),
     delete: (auth: Auth, id: string) => this.delete(PATHS.user(id), auth),
+    /** A user changing their own password through their user record (the same rule as currentUser). */
+    changePassword: (auth: Auth, id: string, password: string, oldPassword?: string | null) =>
+      this.put<UserResponse>(
+        PATHS.user(id),
+        { password, ...(oldPassword === undefined ? {} : { old_password: oldPassword }) },
+        auth,
+      ),
   };
 
   readonly serviceAccounts = {

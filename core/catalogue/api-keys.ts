@@ -73,4 +73,18 @@ export const API_KEYS = {
     title: 'The documented curl login (-d "password=<KEY>", not URL-encoded) works for keys containing + or /',
     source: `${ZENML_KEYS}, curl example`,
   },
+  'APIKEY-FORGED': {
+    level: 'MUST',
+    area: 'api-keys',
+    title:
+      "A key forged from a real key (its secret emptied, cut, changed, re-cased, extended, padded, of another key or not a string; or the real secret under another key's, another account's or a made-up id) is refused with 401, at login and as a bearer",
+    source: `${ZENML_KEYS} (key format ZENKEY_ + base64 JSON {id, key}); OWASP API2:2023`,
+  },
+  'APIKEY-KEY-VARIANTS': {
+    level: 'MUST',
+    area: 'api-keys',
+    title:
+      "A real key's id and secret in another encoding (JSON reordered, extra or duplicate fields naming other accounts, id spelling, base64 padding, alphabet, whitespace, prefix) act as the key's own service account or are refused with a 4xx, never 5xx",
+    source: `${ZENML_KEYS} (key format); RFC 8259 §4 (duplicate names); OWASP API2:2023`,
+  },
 } as const satisfies Record<string, Requirement>;

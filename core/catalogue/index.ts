@@ -16,6 +16,7 @@ import { SESSION } from './session';
 import { AUTHORIZATION } from './authorization';
 import { SURFACE } from './surface';
 import { WORKLOAD } from './workload';
+import { REVOCATION } from './revocation';
 import type { Requirement } from './sources';
 
 export type { Level, Requirement } from './sources';
@@ -34,6 +35,7 @@ export const REQUIREMENTS = {
   ...AUTHORIZATION,
   ...SURFACE,
   ...WORKLOAD,
+  ...REVOCATION,
 } as const satisfies Record<string, Requirement>;
 
 export type RequirementId = keyof typeof REQUIREMENTS;

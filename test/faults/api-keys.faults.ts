@@ -31,12 +31,17 @@ class KeyLedger {
   /** Rotated-out value → key id. */
   readonly retired = new Map<string, string>();
 
+  /** Service account id → the current value of its latest key. */
+  readonly ofAccount = new Map<string, string>();
+
   observe(res: ProxiedResponse, req: ProxiedRequest): void {
     const answer = keyAnswer(res, req);
     if (!answer) return;
     const old = this.current.get(answer.id);
     if (old) this.retired.set(old, answer.id);
     this.current.set(answer.id, answer.key);
+    const account = pathOf(req).match(/^\/api\/v1\/service_accounts\/([^/]+)\//)?.[1];
+    if (account) this.ofAccount.set(account, answer.key);
   }
 }
 
@@ -134,6 +139,87 @@ function keysWithPlusAndSlash(tolerant: boolean): Fault {
       if (tolerant) genuine.set(fake.replace(/\+/g, ' '), answer.key);
       return editJson(res, (b) => void (b.body.key = fake));
     },
+  };
+}
+
+/** A presented key as the server would read it: the prefix stripped, base64 decoded leniently, JSON
+ * parsed (undefined when it is not a JSON object), and the decoded text. */
+function decodeKey(value: string): { fields?: Record<string, unknown>; text: string } {
+  const text = Buffer.from(value.replace(/^ZENKEY_/, ''), 'base64').toString('utf8');
+  try {
+    const fields = JSON.parse(text) as unknown;
+    return {
+      fields: fields && typeof fields === 'object' && !Array.isArray(fields) ? (fields as Record<string, unknown>) : undefined,
+      text,
+    };
+  } catch {
+    return { text };
+  }
+}
+
+/** The key presented at login (an API-key login: no username) or as a bearer, if it looks like one. */
+function presentedKey(req: ProxiedRequest, on: Array<'login' | 'bearer'>): string | undefined {
+  if (isLogin(req)) {
+    const form = formOf(req);
+    return on.includes('login') && !form.has('username') ? (form.get('password') ?? undefined) : undefined;
+  }
+  const bearer = bearerOf(req);
+  return on.includes('bearer') && bearer && !decode(bearer) ? bearer : undefined;
+}
+
+interface Presented {
+  /** The decoded fields of the presented key. */
+  fields: Record<string, unknown>;
+  /** The real key its id names, if the proxy has seen it: its value and parts. */
+  real?: { value: string; id: string; key: string };
+  /** Every real key the proxy has seen. */
+  known: Array<{ value: string; id: string; key: string }>;
+}
+
+/** The server accepts a key it should refuse: where `accept` names a real key value for a presented
+ * key that is not exactly a real one, the request reaches the server with that real key instead. */
+function acceptsKey(
+  on: Array<'login' | 'bearer'>,
+  accept: (p: Presented, raw: string, ledger: KeyLedger) => string | undefined,
+): Fault {
+  const ledger = new KeyLedger();
+  const partsOf = (value: string) => {
+    const { fields } = decodeKey(value);
+    return { value, id: String(fields?.id), key: String(fields?.key) };
+  };
+  return {
+    request: (req) => {
+      const raw = presentedKey(req, on);
+      if (raw === undefined || [...ledger.current.values()].includes(raw)) return undefined;
+      const { fields } = decodeKey(raw);
+      if (!fields) return undefined;
+      const known = [...ledger.current.values()].map(partsOf);
+      const value = accept({ fields, real: known.find((k) => k.id === fields.id), known }, raw, ledger);
+      return value === undefined ? undefined : swapCredential(req, () => value);
+    },
+    response: (res, req) => void ledger.observe(res, req),
+  };
+}
+
+/** acceptsKey for a presented string secret that `same` calls equal to the real key's secret. */
+const secretCompare = (on: Array<'login' | 'bearer'>, same: (given: string, real: string) => boolean) =>
+  acceptsKey(on, ({ fields, real }) =>
+    real && typeof fields.key === 'string' && fields.key !== real.key && same(fields.key, real.key) ? real.value : undefined,
+  );
+
+/** Answers itself, with `answer()`, a presented key that decodes to a real key's id and secret but is
+ * not byte for byte that key (a re-encoding of it). */
+function reencodedAnswer(answer: () => ProxiedResponse): Fault {
+  const ledger = new KeyLedger();
+  return {
+    request: (req) => {
+      const raw = presentedKey(req, ['login', 'bearer']);
+      if (raw === undefined || [...ledger.current.values()].includes(raw)) return undefined;
+      const { fields } = decodeKey(raw);
+      const real = [...ledger.current.values()].map((v) => decodeKey(v).fields).find((k) => k?.id === fields?.id);
+      return real && fields && fields.key === real.key ? answer() : undefined;
+    },
+    response: (res, req) => void ledger.observe(res, req),
   };
 }
 
@@ -255,6 +341,96 @@ export const faults: FaultCase[] = [
     expect: 'finding',
     proxy: keysWithPlusAndSlash(false),
   },
+  {
+    breaks: 'APIKEY-ROTATE-REVOKES-TOKENS',
+    fault: 'tokens of a rotated-out key stay valid (as before key generations)',
+    expect: 'finding',
+    proxy: ignoresRefusal(/generation that is no longer valid/, ['bearer']),
+  },
+  {
+    breaks: 'APIKEY-FORGED',
+    fault: 'the login does not check the secret of a known key id',
+    grep: 'APIKEY-FORGED .*at login',
+    proxy: acceptsKey(['login'], ({ real }) => real?.value),
+  },
+  {
+    breaks: 'APIKEY-FORGED',
+    fault: 'a raw key as a bearer is not checked beyond its id',
+    grep: 'APIKEY-FORGED .*as a bearer',
+    proxy: acceptsKey(['bearer'], ({ real }) => real?.value),
+  },
+  {
+    breaks: 'APIKEY-FORGED',
+    fault: 'secrets are compared case-insensitively',
+    grep: 'APIKEY-FORGED .*as a bearer',
+    proxy: secretCompare(['login', 'bearer'], (given, real) => given.toLowerCase() === real.toLowerCase()),
+  },
+  {
+    breaks: 'APIKEY-FORGED',
+    fault: 'a prefix of the secret (cut or empty) is accepted',
+    grep: 'APIKEY-FORGED .*as a bearer',
+    proxy: secretCompare(['login', 'bearer'], (given, real) => real.startsWith(given)),
+  },
+  {
+    breaks: 'APIKEY-FORGED',
+    fault: 'a secret with characters appended is accepted (only the real length is compared)',
+    grep: 'APIKEY-FORGED .*as a bearer',
+    proxy: secretCompare(['login', 'bearer'], (given, real) => given.startsWith(real)),
+  },
+  {
+    breaks: 'APIKEY-FORGED',
+    fault: 'whitespace around the secret is trimmed',
+    grep: 'APIKEY-FORGED .*as a bearer',
+    proxy: secretCompare(['login', 'bearer'], (given, real) => given.trim() === real),
+  },
+  {
+    breaks: 'APIKEY-FORGED',
+    fault: 'the last character of the secret is not compared',
+    grep: 'APIKEY-FORGED .*at login',
+    proxy: secretCompare(
+      ['login', 'bearer'],
+      (given, real) => given.length === real.length && given.slice(0, -1) === real.slice(0, -1),
+    ),
+  },
+  {
+    breaks: 'APIKEY-FORGED',
+    fault: "the key id is not checked: any real key's secret logs in (as that key)",
+    grep: 'APIKEY-FORGED .*as a bearer',
+    proxy: acceptsKey(
+      ['login', 'bearer'],
+      ({ fields, known }) => known.find((k) => k.key === fields.key && k.id !== fields.id)?.value,
+    ),
+  },
+  {
+    breaks: 'APIKEY-FORGED',
+    fault: 'a secret that is not a string (null, a number, an array) is accepted',
+    grep: 'APIKEY-FORGED .*as a bearer',
+    proxy: acceptsKey(['login', 'bearer'], ({ fields, real }) => (typeof fields.key !== 'string' ? real?.value : undefined)),
+  },
+  {
+    breaks: 'APIKEY-KEY-VARIANTS',
+    fault: "extra fields choose the account a key acts as (service_account_id names another account's key)",
+    proxy: acceptsKey(['login', 'bearer'], ({ fields, real }, _raw, ledger) => {
+      const account = typeof fields.service_account_id === 'string' ? ledger.ofAccount.get(fields.service_account_id) : undefined;
+      return real && fields.key === real.key ? account : undefined;
+    }),
+  },
+  {
+    breaks: 'APIKEY-KEY-VARIANTS',
+    fault: 'with two id fields the secret is checked against the last and the account taken from the first',
+    grep: 'APIKEY-KEY-VARIANTS .*logs in',
+    proxy: acceptsKey(['login', 'bearer'], ({ fields, real, known }, raw) => {
+      const ids = [...decodeKey(raw).text.matchAll(/"id"\s*:\s*"([^"]+)"/g)].map((m) => m[1]);
+      const first = ids.length > 1 ? known.find((k) => k.id === ids[0]) : undefined;
+      return real && fields.key === real.key && first && first.id !== real.id ? first.value : undefined;
+    }),
+  },
+  {
+    breaks: 'APIKEY-KEY-VARIANTS',
+    fault: 'a re-encoded real key crashes the server (500)',
+    grep: 'APIKEY-KEY-VARIANTS .*as a bearer',
+    proxy: reencodedAnswer(() => json(500, { detail: 'Internal Server Error' })),
+  },
 ];
 
 export const benign: BenignCase[] = [
@@ -277,6 +453,25 @@ export const benign: BenignCase[] = [
               ],
             })
           : undefined,
+    },
+  },
+  {
+    change: 'a strict server refuses every re-encoding of a real key with 401',
+    grep: 'APIKEY-KEY-VARIANTS|APIKEY-FORGED',
+    proxy: reencodedAnswer(() => json(401, { detail: ['CredentialsNotValid', 'Authentication error: error decoding API key'] })),
+  },
+  {
+    change: 'a secret bcrypt cannot take (NUL byte, over 4096 bytes) is refused with 401, no 422 or 500',
+    grep: 'APIKEY-FORGED',
+    proxy: {
+      response: (res, req) => {
+        const raw = presentedKey(req, ['login', 'bearer']);
+        const key = raw === undefined ? undefined : decodeKey(raw).fields?.key;
+        const unhashable = typeof key === 'string' && (key.includes('\u0000') || Buffer.byteLength(key) > 4096);
+        return unhashable && (res.status === 422 || res.status === 500)
+          ? json(401, { detail: ['CredentialsNotValid', 'Authentication error: could not verify key value'] })
+          : res;
+      },
     },
   },
 ];

@@ -8,6 +8,7 @@ import { faults as grants } from './grants.faults';
 import { faults as login } from './login.faults';
 import { faults as openapi } from './openapi.faults';
 import { faults as rateLimit } from './rate-limit.faults';
+import { faults as revocation } from './revocation.faults';
 import { faults as sessions } from './sessions.faults';
 import { faults as authorization } from './authorization.faults';
 import { faults as surface } from './surface.faults';
@@ -28,4 +29,5 @@ export const ALL_FAULTS: readonly FaultCase[] = [
   ...authorization,
   ...surface,
   ...workload,
+  ...revocation,
 ];
