@@ -17,6 +17,7 @@ function variable(where: string): string {
   if (w === 'cookie') return '${SESSION}';
   if (w === 'x-csrf-token') return '${CSRF_TOKEN}';
   if (/key/.test(w)) return '${API_KEY}';
+  if (w === 'device_code' || w === 'user_code') return `\${${w.toUpperCase()}}`;
   if (/token/.test(w)) return '${TOKEN}';
   return '${PASSWORD}';
 }

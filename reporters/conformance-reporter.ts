@@ -159,7 +159,7 @@ export default class ConformanceReporter implements Reporter {
 
   /** Playwright's HTML report of this run, relative to the summary (for links to each test's page). */
   private htmlReport(): string | undefined {
-    const entry = this.config?.reporter.find(([name]) => name === 'html');
+    const entry = this.config?.reporter?.find(([name]) => name === 'html');
     if (!entry) return undefined;
     const folder =
       process.env.PLAYWRIGHT_HTML_OUTPUT_DIR ??

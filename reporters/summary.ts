@@ -297,8 +297,9 @@ function failuresMarkdown(s: Summary): string[] {
 export function renderMarkdown(s: Summary): string {
   const out: string[] = [];
   const skipped = s.skippedMust.reduce((n, g) => n + g.requirements.length, 0);
+  const mustFailed = s.requirements.filter((r) => r.level === 'MUST' && r.status === 'fail').length;
   out.push(
-    `### ZenML conformance: ${HEADLINE[s.result]}${skipped && s.result !== 'unusable' ? `, ${skipped} MUST not run to a verdict` : ''}`,
+    `### ZenML conformance: ${HEADLINE[s.result]}${mustFailed ? `, ${mustFailed} MUST failed` : ''}${skipped && s.result !== 'unusable' ? `, ${skipped} MUST not run to a verdict` : ''}`,
     '',
   );
   const target = s.target

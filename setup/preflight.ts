@@ -5,6 +5,7 @@
  * turns it into exit code 2 instead of fifty red tests. The admin login it makes is the run's one
  * admin login: it is handed to the workers (fixtures/sessions.ts).
  */
+import { decodeJwt } from 'jose';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -120,9 +121,16 @@ export async function preflight(
     const login = await reach(`${baseURL}${PATHS.login}`, () =>
       zenml.login.password(credentials.username!, credentials.password ?? ''),
     );
-    if (login.status !== 200 || typeof login.body?.access_token !== 'string') refused(who, login);
-    const me = await reach(`${baseURL}${PATHS.currentUser}`, () => zenml.currentUser.get(login.body.access_token));
-    if (me.status !== 200) refused(`${who} (current-user with its token)`, me);
+    const token = login.status === 200 ? login.body?.access_token : undefined;
+    if (typeof token !== 'string') return refused(who, login);
+    const me = await reach(`${baseURL}${PATHS.currentUser}`, () => zenml.currentUser.get(token));
+    // The login worked; a token that then does not identify the user is the server breaking its own
+    // login (LOGIN-PASSWORD, BEARER-VALID), which the tests are there to report, not a setup problem.
+    const identified = me.status >= 200 && me.status < 300 && typeof me.body?.id === 'string';
+    if (!identified)
+      console.warn(
+        `zenml-conformance: the login ${who} answered 200, but current-user with its token answered ${me.status} ${excerpt(me.text, 200)}; the tests will say what is broken`,
+      );
     admin = {
       login: {
         method: 'POST',
@@ -133,8 +141,8 @@ export async function preflight(
         requestHeaders: { 'content-type': 'application/x-www-form-urlencoded' },
         requestBody: '(the admin login of the global setup)',
       },
-      userId: me.body.id,
-      name: me.body.name,
+      userId: identified ? me.body.id : (subjectOf(token) ?? ''),
+      name: identified ? me.body.name : credentials.username,
     };
   }
   if (credentials.apiKey) {
@@ -142,4 +150,12 @@ export async function preflight(
     if (login.status !== 200) refused('with ZENML_API_KEY', login);
   }
   return { server, document, documentMs, admin };
+}
+
+function subjectOf(token: string): string | undefined {
+  try {
+    return decodeJwt(token).sub;
+  } catch {
+    return undefined;
+  }
 }

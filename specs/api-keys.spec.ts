@@ -11,7 +11,7 @@ import { excerpt } from '../core/redaction';
 import type { ZenmlApi } from '../zenml/api';
 import { API_KEY_PREFIX, encodeApiKeyText, parseApiKey, type KeyParts } from '../zenml/api-key';
 import type { ApiKey, Resources, ServiceAccount, SharedServiceAccount } from '../fixtures/resources';
-import { expect, req, should, test } from '../fixtures/test';
+import { expect, expectCredentialRefused, req, should, test } from '../fixtures/test';
 
 /** How a credential is presented: an API key in the login form, or a token (or raw key) as bearer. */
 type Credential = { key: string } | { bearer: string };
@@ -36,7 +36,7 @@ async function expectKeyAccepted(zenml: ZenmlApi, sa: ServiceAccount, credential
 
 async function expectKeyRefused(zenml: ZenmlApi, credential: Credential, what: string): Promise<void> {
   const res = await present(zenml, credential);
-  expect(res).toHaveStatus(401, what);
+  expectCredentialRefused(res, what);
   expect(res.text, `${what}: a refusal carries no token`).not.toMatch(/access_token"\s*:\s*"/);
 }
 
@@ -45,7 +45,10 @@ test(
   async ({ zenml, admin, resources }) => {
     const { sa, key } = await resources.serviceAccountWithKey();
     expect(key.value, 'the create answer carries the plaintext key in body.key').toMatch(/^ZEN(PRO)?KEY_\S+$/);
-    const rotated = await resources.rotateKey(key);
+    // Rotated here, not through the fixture: a rotate answer without the key is this rule broken.
+    const rotation = await zenml.apiKeys.rotate(admin.token, key);
+    expect(rotation).toHaveStatus(200, 'rotating the key');
+    const rotated = { value: String(rotation.body?.body?.key) };
     expect(rotated.value, 'the rotate answer carries the new plaintext key in body.key').toMatch(/^ZEN(PRO)?KEY_\S+$/);
     expect(rotated.value, 'rotation gives a new key').not.toBe(key.value);
 
@@ -496,7 +499,7 @@ function expectForgedRefused(res: ApiResponse, what: string, version: string): v
       info.annotations.push({ type: 'deviation', description: excused.id });
     return;
   }
-  expect(res).toHaveStatus(401, what);
+  expectCredentialRefused(res, what);
 }
 
 const JWT_IN_BODY = /eyJ[\w-]+\.[\w-]+\./;

@@ -21,7 +21,7 @@ import {
 import { excerpt } from '../core/redaction';
 import { PATHS, type Extra, type ZenmlApi } from '../zenml/api';
 import type { Session } from '../fixtures/sessions';
-import { expect, req, should, test } from '../fixtures/test';
+import { expect, expectCredentialRefused, req, should, test } from '../fixtures/test';
 
 /** `Authorization: <value>` exactly as given (a bearer `auth` always writes "Bearer "). */
 const authorization = (value: string): Extra => ({ headers: { Authorization: value } });
@@ -34,7 +34,7 @@ const currentUser = (zenml: ZenmlApi, p: Presented) =>
 
 async function expectBearerRefused(zenml: ZenmlApi, p: Presented, what: string): Promise<ApiResponse> {
   const res = await currentUser(zenml, p);
-  expect(res).toHaveStatus(401, what);
+  expectCredentialRefused(res, what);
   return res;
 }
 

@@ -15,7 +15,7 @@ import type { RequirementId } from '../core/req';
 import { deviceIdOf, type ZenmlApi } from '../zenml/api';
 import type { DeviceAuthorizationResponse, OAuthErrorBody } from '../zenml/models';
 import { pollDevice, type AuthorizedDevice, type Device, type UserSession } from '../fixtures/resources';
-import { expect, req, should, test } from '../fixtures/test';
+import { expect, expectCredentialRefused, expectTokenRefused, req, should, test } from '../fixtures/test';
 
 /** Wrong user codes the server may take before it locks the device: ZenML's default of
  * max_failed_device_auth_attempts; ZC_DEVICE_AUTH_ATTEMPTS for a server configured otherwise. */
@@ -80,11 +80,6 @@ async function expectActsAs(zenml: ZenmlApi, token: string, owner: UserSession, 
   expect
     .about(id)([me.body.id, me.body.name], `${what} acts as ${owner.name}, who approved the device`)
     .toEqual([owner.id, owner.name]);
-}
-
-async function expectRefused(zenml: ZenmlApi, token: string, what: string): Promise<void> {
-  const res = await zenml.currentUser.get(token);
-  expect(res).toHaveStatus(401, `current-user with ${what}`);
 }
 
 const listed = (res: ApiResponse<{ items?: Array<{ id?: string }> }>, id: string) =>
@@ -318,14 +313,14 @@ test(
     const token = owner.session.token;
 
     expect(await zenml.devices.update(token, device.id, { locked: true })).toHaveStatus(200, `${owner.name} locks the device`);
-    for (const [what, t] of tokens) await expectRefused(zenml, t, `${what} while the device is locked`);
-    expect(await zenml.apiToken(device.token)).toHaveStatus(401, 'api_token with the device token while the device is locked');
+    for (const [what, t] of tokens) await expectTokenRefused(zenml, t, `current-user with ${what} while the device is locked`);
+    expectCredentialRefused(await zenml.apiToken(device.token), 'api_token with the device token while the device is locked');
 
     expect(await zenml.devices.update(token, device.id, { locked: false })).toHaveStatus(200, `${owner.name} unlocks the device`);
     for (const [what, t] of tokens) await expectActsAs(zenml, t, owner, `${what} after unlocking`, 'DEVICE-REVOKE');
 
     expect(await zenml.devices.delete(token, device.id)).toHaveStatus(200, `${owner.name} deletes the device`);
-    for (const [what, t] of tokens) await expectRefused(zenml, t, `${what} after the device was deleted`);
+    for (const [what, t] of tokens) await expectTokenRefused(zenml, t, `current-user with ${what} after the device was deleted`);
     const poll = await zenml.login.device(device.clientId, device.deviceCode);
     expectNoToken(poll, 'a poll for the deleted device', 'DEVICE-REVOKE');
   },

@@ -13,7 +13,7 @@ import type { RequirementId } from '../core/req';
 import type { ZenmlApi } from '../zenml/api';
 import type { TokenResponse } from '../zenml/models';
 import { SetupFailed, type Resources, type User } from '../fixtures/resources';
-import { expect, req, should, test } from '../fixtures/test';
+import { expect, expectTokenRefused, req, should, test } from '../fixtures/test';
 
 /** Who a credential should act as. */
 interface Identity {
@@ -29,12 +29,6 @@ async function expectActsAs(zenml: ZenmlApi, token: string, who: Identity, what:
   const res = await zenml.currentUser.get(token);
   check(res).toHaveStatus(200, what);
   check(res.body.id, `${what}: current-user must be ${who.name}, got ${excerpt(res.text, 200)}`).toBe(who.id);
-}
-
-/** The token is refused (401 on GET /current-user). */
-async function expectTokenRefused(zenml: ZenmlApi, token: string, what: string): Promise<void> {
-  const res = await zenml.currentUser.get(token);
-  expect(res).toHaveStatus(401, what);
 }
 
 /** A login refused: 401 and no token in the answer. */

@@ -25,7 +25,7 @@ import type { TargetConfig } from '../core/target';
 import type { Extra, ZenmlApi } from '../zenml/api';
 import type { TokenResponse } from '../zenml/models';
 import { SetupFailed } from '../fixtures/resources';
-import { expect, req, should, test } from '../fixtures/test';
+import { expect, expectCredentialRefused, req, should, test } from '../fixtures/test';
 
 /** A site that is not the server's under any reading: the reserved .example TLD (RFC 2606). */
 const OTHER_SITE = 'https://zct-other-site.example';
@@ -146,7 +146,7 @@ test(
     for (const c of cases) {
       const cookie = `${name}=${c.value}`;
       const alone = await zenml.currentUser.get({ cookie });
-      expect(alone).toHaveStatus(401, `${c.name}, alone`);
+      expectCredentialRefused(alone, `${c.name}, alone`);
       const bearer = bearers[c.beside];
       const beside = await zenml.currentUser.get({ cookie, bearer: bearer.token });
       const refused = beside.status >= 400 && beside.status < 500;
@@ -398,7 +398,7 @@ test(
     ];
     for (const [what, csrfToken] of refusals) {
       const res = await zenml.currentUser.get({ cookie: first.cookie, csrfToken }, site);
-      expect(res).toHaveStatus(401, `GET current-user with the cross-site cookie and ${what}`);
+      expectCredentialRefused(res, `GET current-user with the cross-site cookie and ${what}`);
     }
     const me = await zenml.currentUser.get({ cookie: first.cookie, csrfToken: first.csrfToken }, site);
     expect(me).toHaveStatus(200, "control: GET current-user with the cross-site cookie and the session's own X-CSRF-Token");
@@ -408,7 +408,7 @@ test(
     const attempted = `zct refused ${randomBytes(4).toString('hex')}`;
     for (const [what, csrfToken] of [refusals[0], refusals[2]]) {
       const res = await zenml.currentUser.update({ cookie: first.cookie, csrfToken }, { full_name: attempted }, site);
-      expect(res).toHaveStatus(401, `PUT current-user with the cross-site cookie and ${what}`);
+      expectCredentialRefused(res, `PUT current-user with the cross-site cookie and ${what}`);
     }
     const after = await zenml.currentUser.get({ cookie: first.cookie, csrfToken: first.csrfToken }, site);
     expect(after).toHaveStatus(200, 'GET current-user after the refused writes');
@@ -445,7 +445,7 @@ test(
       const what = `a login with Origin ${origin}`;
       const session = expectCrossSiteLogin(await zenml.login.password(user.name, user.password, from(origin)), target, what);
       const without = await zenml.currentUser.get({ cookie: session.cookie }, from(origin));
-      expect(without).toHaveStatus(401, `${what}: its cookie without X-CSRF-Token`);
+      expectCredentialRefused(without, `${what}: its cookie without X-CSRF-Token`);
       const withToken = await zenml.currentUser.get({ cookie: session.cookie, csrfToken: session.csrfToken }, from(origin));
       expect(withToken).toHaveStatus(200, `${what}: its cookie with its X-CSRF-Token`);
     }

@@ -115,10 +115,10 @@ export const faults: FaultCase[] = [
   },
   {
     breaks: 'TOKEN-API-PERMISSIONS',
-    fault: "a service account's API token may create service accounts",
+    fault: "a service account's API token may create users",
     proxy: trafficFault((traffic) => ({
       request: (req) =>
-        req.method === 'POST' && pathOf(req) === '/api/v1/service_accounts' && isServiceAccountToken(bearerOf(req))
+        req.method === 'POST' && pathOf(req) === '/api/v1/users' && isServiceAccountToken(bearerOf(req))
           ? withBearer(req, traffic.adminToken)
           : undefined,
     })),

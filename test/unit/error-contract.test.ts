@@ -51,7 +51,7 @@ test.describe('ERR-SIGN-IN-AGAIN', () => {
       headers: { 'www-authenticate': 'Bearer' },
     });
     expect(verdicts(challenged)['ERR-SIGN-IN-AGAIN']).toBe('ok');
-    for (const body of [{ detail: 'Invalid token' }, { detail: ['AuthorizationException', 'no'] }, {}, undefined])
+    for (const body of [{ detail: 'Invalid token' }, { detail: ['IllegalOperationError', 'no'] }, {}, undefined])
       expect(verdicts(answer({ requestHeaders: bearer, status: 401, body }))['ERR-SIGN-IN-AGAIN'], JSON.stringify(body)).toBe(
         'breach',
       );
@@ -60,7 +60,7 @@ test.describe('ERR-SIGN-IN-AGAIN', () => {
       verdicts(answer({ requestHeaders: bearer, status: 401, body: ['CredentialsNotValid', 'x'] }))['ERR-SIGN-IN-AGAIN'],
     ).toBe('ok');
   });
-  test('it speaks of 401s with credentials only: not other statuses, not the token endpoint, not a refused workload scope', () => {
+  test('it speaks of 401s with credentials only: not other statuses, not the token endpoint, not a valid credential refused a permission', () => {
     expect(verdicts(answer({ requestHeaders: bearer, status: 403, body: {} }))['ERR-SIGN-IN-AGAIN']).toBeUndefined();
     expect(verdicts(answer({ status: 401, body: {} }))['ERR-SIGN-IN-AGAIN']).toBeUndefined();
     expect(verdicts(login('username=a&password=b', 401, {}))['ERR-SIGN-IN-AGAIN']).toBeUndefined();
@@ -72,9 +72,16 @@ test.describe('ERR-SIGN-IN-AGAIN', () => {
       body: scope,
     });
     expect(verdicts(workload)['ERR-SIGN-IN-AGAIN']).toBeUndefined();
-    // The same answer to a generic api_token request is no scope refusal.
-    const generic = answer({ url: '/api/v1/api_token', requestHeaders: bearer, status: 401, body: scope });
-    expect(verdicts(generic)['ERR-SIGN-IN-AGAIN']).toBe('breach');
+    // ZenML's "valid but not allowed" anywhere (another user's email opt-in): the bearer tests hold
+    // deliberately invalid credentials to the rule by name (fixtures/refusals.ts).
+    const optIn = answer({
+      method: 'PUT',
+      url: '/api/v1/users/1/email-opt-in',
+      requestHeaders: bearer,
+      status: 401,
+      body: { detail: ['AuthorizationException', 'Users can not opt in on behalf of another user.'] },
+    });
+    expect(verdicts(optIn)['ERR-SIGN-IN-AGAIN']).toBeUndefined();
   });
 });
 
@@ -106,7 +113,8 @@ test.describe('ERR-LOGIN-DETAIL', () => {
     expect(v(401, { detail: ['CredentialsNotValid'] })).toBe('breach');
     expect(v(401, { detail: '  ' })).toBe('breach');
     expect(v(400, undefined, '<html>400</html>')).toBe('breach');
-    expect(v(500, { detail: 'Internal Server Error' })).toBe('breach');
+    // A crash is judged by the test that provoked it, where a known deviation may excuse it.
+    expect(v(500, { detail: 'Internal Server Error' })).toBeUndefined();
     expect(v(200, { access_token: 'x' })).toBeUndefined();
   });
 });
