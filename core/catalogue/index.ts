@@ -17,6 +17,7 @@ import { AUTHORIZATION } from './authorization';
 import { SURFACE } from './surface';
 import { WORKLOAD } from './workload';
 import { REVOCATION } from './revocation';
+import { LIFECYCLE } from './lifecycle';
 import type { Requirement } from './sources';
 
 export type { Level, Requirement } from './sources';
@@ -36,6 +37,7 @@ export const REQUIREMENTS = {
   ...SURFACE,
   ...WORKLOAD,
   ...REVOCATION,
+  ...LIFECYCLE,
 } as const satisfies Record<string, Requirement>;
 
 export type RequirementId = keyof typeof REQUIREMENTS;

@@ -13,6 +13,7 @@ import { faults as sessions } from './sessions.faults';
 import { faults as authorization } from './authorization.faults';
 import { faults as surface } from './surface.faults';
 import { faults as workload } from './workload.faults';
+import { faults as lifecycle } from './lifecycle.faults';
 import type { FaultCase } from '../harness/fault-cases';
 
 export const ALL_FAULTS: readonly FaultCase[] = [
@@ -30,4 +31,5 @@ export const ALL_FAULTS: readonly FaultCase[] = [
   ...surface,
   ...workload,
   ...revocation,
+  ...lifecycle,
 ];
