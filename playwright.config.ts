@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { defaultWorkers } from './core/workers';
 
 /**
  * `npx playwright test` runs the conformance suite against BASE_URL, or, without it, against the
@@ -8,8 +9,8 @@ export default defineConfig({
   testDir: './specs',
   globalSetup: require.resolve('./setup/global-setup'),
   fullyParallel: true,
-  // The reference server is one uvicorn process on a 2-core machine; more workers than this only queue.
-  workers: Number(process.env.ZC_WORKERS) || 3,
+  // By where the time goes: a server on this machine shares its cores, a remote one costs round trips.
+  workers: defaultWorkers(),
   forbidOnly: !!process.env.CI,
   retries: 0,
   timeout: 90_000,

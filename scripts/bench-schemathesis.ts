@@ -64,15 +64,20 @@ export interface SchemathesisOptions {
   updateBaseline?: boolean;
   maxExamples?: number;
   deterministic?: boolean;
+  /** Only these checks (e.g. ["ignored_auth"]); Schemathesis' defaults otherwise. */
+  checks?: string[];
+  /** Operations to run (a path regex); the suite's surface (SURFACE) by default, '' for all. */
+  includePathRegex?: string;
 }
 
 export async function runSchemathesis(o: SchemathesisOptions): Promise<SchemathesisRun> {
   const reportDir = mkdtempSync(path.join(tmpdir(), 'zc-st-'));
+  const include = o.includePathRegex ?? SURFACE;
   const args = [
     'run',
     `${o.baseURL}/openapi.json`,
-    '--include-path-regex',
-    SURFACE,
+    ...(include ? ['--include-path-regex', include] : []),
+    ...(o.checks ? ['--checks', o.checks.join(',')] : []),
     '--seed',
     '1',
     '--report',
