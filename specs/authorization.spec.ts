@@ -63,7 +63,10 @@ async function expectAdminOnly(
   const answers = await Promise.all(
     callers.map(async ({ who, calls }) => (await sendAll(calls)).map((answer) => ({ ...answer, who }))),
   );
-  for (const { who, what, res } of answers.flat()) {
+  // A call the server carried out is the clearest evidence, so it is judged first: on a server that
+  // allows them, the calls at once race each other and some of them fail with a 500 for that alone.
+  const accepted = (res: ApiResponse) => (res.status < 300 ? 0 : 1);
+  for (const { who, what, res } of answers.flat().sort((a, b) => accepted(a.res) - accepted(b.res))) {
     expectRefused(res, `${who} ${what}`);
     expect(res.text, `${who} ${what}: a refusal shows no key`).not.toMatch(/ZEN(PRO)?KEY_/);
   }
