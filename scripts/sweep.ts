@@ -11,6 +11,7 @@ import { ApiClient } from '../contract/client';
 import { REFERENCE_HOME } from '../reference-server/python-env';
 import { sweep } from '../setup/sweeper';
 import { ZenmlApi } from '../zenml/api';
+import { cookieless } from '../contract/cookieless';
 
 function target(): { baseURL: string; username: string; password: string } {
   const env: Record<string, string | undefined> = { ...process.env };
@@ -26,7 +27,7 @@ function target(): { baseURL: string; username: string; password: string } {
 async function main(): Promise<void> {
   const force = process.argv.includes('--force');
   const t = target();
-  const ctx = await request.newContext({ timeout: 30_000 });
+  const ctx = cookieless(() => request.newContext({ timeout: 30_000 }));
   try {
     const zenml = new ZenmlApi(new ApiClient(ctx, t.baseURL));
     const login = await zenml.login.password(t.username, t.password);
