@@ -7,7 +7,14 @@
 import type { TestDetails } from '@playwright/test';
 import { requirement, type RequirementId } from './catalogue';
 
-export { REQUIREMENTS, requirement, isRequirementId, type RequirementId, type Level } from './catalogue';
+export {
+  MINTED_KEEPS_SOURCE_SINCE,
+  REQUIREMENTS,
+  requirement,
+  isRequirementId,
+  type RequirementId,
+  type Level,
+} from './catalogue';
 
 export const REQUIREMENT_ANNOTATION = 'requirement';
 

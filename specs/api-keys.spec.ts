@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import type { ApiResponse } from '../core/http';
 import { KnownDeviations } from '../core/known-deviations';
+import { MINTED_KEEPS_SOURCE_SINCE } from '../core/req';
+import { compareVersions } from '../core/version';
 import { excerpt } from '../core/redaction';
 import type { ZenmlApi } from '../zenml/api';
 import { API_KEY_PREFIX, encodeApiKeyText, parseApiKey, type KeyParts } from '../zenml/api-key';
@@ -142,24 +144,34 @@ test(
     'tokens of a rotated-out key generation are refused, unless it is the previous one within the retain period (zenml#5025)',
     { writes: true },
   ),
-  async ({ zenml, resources }) => {
+  async ({ zenml, resources, target }) => {
+    // Before 0.96.4 an api_token does not keep the key's generation; APIKEY-ROTATE-REVOKES-TOKENS
+    // reports such tokens outliving a rotation as the finding they are there.
+    const minted = compareVersions(target.server.version, MINTED_KEEPS_SOURCE_SINCE) >= 0;
+    if (!minted)
+      test.info().annotations.push({
+        type: 'not checked',
+        description: `api_tokens minted from key tokens: they keep the key generation since ZenML ${MINTED_KEEPS_SOURCE_SINCE}, this server runs ${target.server.version} (see APIKEY-ROTATE-REVOKES-TOKENS)`,
+      });
     const { sa, key: first } = await resources.serviceAccountWithKey();
     const t1 = await expectKeyAccepted(zenml, sa, { key: first.value }, 'login with the first key');
     const exchanged = await zenml.apiToken(t1);
     expect(exchanged).toHaveStatus(200, "api_token with the key's token");
     const t1api = exchanged.body;
     expect(decodeJwt(t1).key_gen, 'a key-derived token carries its key generation (key_gen)').toEqual(expect.any(Number));
-    expect(decodeJwt(t1api).key_gen, 'a token exchanged at api_token keeps the generation of the token it came from').toBe(
-      decodeJwt(t1).key_gen,
-    );
+    if (minted)
+      expect(decodeJwt(t1api).key_gen, 'a token exchanged at api_token keeps the generation of the token it came from').toBe(
+        decodeJwt(t1).key_gen,
+      );
 
     const second = await resources.rotateKey(first, 0);
     await expectKeyRefused(zenml, { bearer: t1 }, 'a token of the first key right after a rotation with retain period 0');
-    await expectKeyRefused(
-      zenml,
-      { bearer: t1api },
-      'an api_token derived from the first key right after a rotation with retain period 0',
-    );
+    if (minted)
+      await expectKeyRefused(
+        zenml,
+        { bearer: t1api },
+        'an api_token derived from the first key right after a rotation with retain period 0',
+      );
     const t2 = await expectKeyAccepted(zenml, sa, { key: second.value }, 'login with the second key');
     await expectKeyAccepted(zenml, sa, { bearer: t2 }, 'a token of the current key generation');
 

@@ -1,6 +1,12 @@
 /** Service accounts, API keys and rotation. */
 import { ZENML_KEYS, type Requirement } from './sources';
 
+/** The first release whose api_token keeps the key (api_key_id, key_gen) and device scope of the
+ * token it is minted from ("Keep the original API key and device token scopes", 0.96.4): before, such
+ * an api_token is a plain token of the account, which outlives a rotation (the weaker rule of
+ * APIKEY-ROTATE-REVOKES-TOKENS, a finding) and a deactivation (REVOKE-API-TOKEN, a failure). */
+export const MINTED_KEEPS_SOURCE_SINCE = '0.96.4';
+
 export const API_KEYS = {
   'APIKEY-SHOWN-ONCE': {
     level: 'MUST',
@@ -30,8 +36,8 @@ export const API_KEYS = {
     level: 'MUST',
     area: 'api-keys',
     title:
-      'Key-derived tokens (and api_tokens minted from them) carry the key generation: the current one is valid, the previous one only within its retain period, older ones never',
-    source: `${ZENML_KEYS}; zenml-io/zenml#5025`,
+      'Key-derived tokens (and, since 0.96.4, api_tokens minted from them) carry the key generation: the current one is valid, the previous one only within its retain period, older ones never',
+    source: `${ZENML_KEYS}; zenml-io/zenml#5025; ZenML 0.96.4 (api_token keeps the source token's key scope)`,
     since: '0.96.2',
   },
   'APIKEY-ROTATE-REVOKES-TOKENS': {

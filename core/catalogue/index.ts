@@ -21,6 +21,7 @@ import { LIFECYCLE } from './lifecycle';
 import type { Requirement } from './sources';
 
 export type { Level, Requirement } from './sources';
+export { MINTED_KEEPS_SOURCE_SINCE } from './api-keys';
 
 export const REQUIREMENTS = {
   ...OPENAPI,

@@ -410,6 +410,7 @@ class MintApiToken extends LifecycleCommand {
     w.addToken(token, {
       source: parent.source,
       rootIssuedAt: parent.rootIssuedAt,
+      minted: true,
       origin: `api_token from ${parent.label}${this.lifetime ? ` for ${this.lifetime} s` : ''}`,
     });
   }

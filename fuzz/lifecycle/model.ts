@@ -8,7 +8,7 @@
  * Each expectation says which requirement decided it, so that a failure names the rule it broke. The
  * model knows nothing of HTTP: the commands (commands.ts) drive the target and keep the model.
  */
-import { requirement, type RequirementId } from '../../core/catalogue';
+import { MINTED_KEEPS_SOURCE_SINCE, requirement, type RequirementId } from '../../core/catalogue';
 import { compareVersions } from '../../core/version';
 
 /** Seconds on the server's clock. */
@@ -85,6 +85,8 @@ export interface TokenState {
   exp?: ServerTime;
   /** How it came to be, for the report ("login with key1 value 2", "api_token from token3"). */
   origin: string;
+  /** Minted at api_token from another token. */
+  minted?: boolean;
 }
 
 export interface KeyValue {
@@ -124,6 +126,8 @@ export interface Rules {
   tokenGenerations: boolean;
   /** A raw key works as a bearer (APIKEY-BEARER). */
   rawKeyBearer: boolean;
+  /** An api_token keeps the key generation of the token it is minted from (MINTED_KEEPS_SOURCE_SINCE). */
+  mintedKeepsGeneration: boolean;
 }
 
 export function rulesFor(version: string): Rules {
@@ -131,7 +135,11 @@ export function rulesFor(version: string): Rules {
     const since = requirement(id).since;
     return since === undefined || compareVersions(version, since) >= 0;
   };
-  return { tokenGenerations: offered('APIKEY-TOKEN-GENERATION'), rawKeyBearer: offered('APIKEY-BEARER') };
+  return {
+    tokenGenerations: offered('APIKEY-TOKEN-GENERATION'),
+    rawKeyBearer: offered('APIKEY-BEARER'),
+    mintedKeepsGeneration: compareVersions(version, MINTED_KEEPS_SOURCE_SINCE) >= 0,
+  };
 }
 
 export class LifecycleModel {
@@ -254,7 +262,8 @@ export function tokenExpectation(t: TokenState, now: ServerTime, rules: Rules): 
   const s = t.source;
   if (s.kind === 'key') {
     const what = `${t.label} (from ${s.key.label})`;
-    const generation = rules.tokenGenerations
+    const generations = rules.tokenGenerations && (!t.minted || rules.mintedKeepsGeneration);
+    const generation = generations
       ? agreed(
           s.key.account,
           s.generations.map((g) => generationFinding(s.key, g, now, 'APIKEY-TOKEN-GENERATION', what)),
@@ -263,7 +272,7 @@ export function tokenExpectation(t: TokenState, now: ServerTime, rules: Rules): 
         ? either(
             s.key.account,
             'APIKEY-ROTATE-REVOKES-TOKENS',
-            `${s.key.label} was rotated since (a SHOULD before key generations)`,
+            `${s.key.label} was rotated since (a SHOULD where the token carries no key generation)`,
           )
         : undefined;
     return combine(s.key.account, [expiry, keyFindings(s.key), generation]);

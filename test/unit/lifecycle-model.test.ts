@@ -109,6 +109,22 @@ test('key-derived tokens die with their generation from 0.96.2 on; before, a rot
   });
 });
 
+test('api_tokens minted from key tokens keep the generation from 0.96.4; before, a rotation leaves them open, a deactivation does not', () => {
+  const k = key({ generation: 2 });
+  const minted = token({ kind: 'key', key: k, generations: [1] }, { minted: true });
+  expect(tokenExpectation(minted, NOW, GENERATIONS)).toMatchObject({ verdict: 'refused', rule: 'APIKEY-TOKEN-GENERATION' });
+  const early = rulesFor('0.96.2');
+  expect(tokenExpectation(minted, NOW, early)).toMatchObject({ verdict: 'either', rule: 'APIKEY-ROTATE-REVOKES-TOKENS' });
+  // The login token itself carries the generation on that release.
+  expect(tokenExpectation({ ...minted, minted: false }, NOW, early)).toMatchObject({
+    verdict: 'refused',
+    rule: 'APIKEY-TOKEN-GENERATION',
+  });
+  // Revocation is no weaker rule: a deactivated key's api_tokens are refused on every release.
+  const off = token({ kind: 'key', key: key({ active: false }), generations: [1] }, { minted: true });
+  expect(tokenExpectation(off, NOW, early)).toMatchObject({ verdict: 'refused', rule: 'APIKEY-DEACTIVATE' });
+});
+
 test("a user's passwords and tokens: the current password only; tokens end with deactivation and deletion", () => {
   const u = user();
   expect(passwordExpectation({ label: 'p2', value: 'p2', user: u })).toMatchObject({ verdict: 'accepted' });
