@@ -30,7 +30,7 @@ import { faults as SURFACE_FAULTS } from '../test/faults/surface.faults';
 import { LOCAL_WORKERS, REMOTE_WORKERS } from '../core/workers';
 import { catchOf, type FaultCase } from '../test/harness/fault-cases';
 import { ALL_FAULTS } from '../test/faults/index';
-import { runSuite, type SuiteRun } from '../test/harness/run-suite';
+import { runSuite, summarize, type SuiteRun } from '../test/harness/run-suite';
 import { baselineEntries, ensureSchemathesis, runSchemathesis, type SchemathesisRun } from './bench-schemathesis';
 
 const OUT = path.join(PROJECT_ROOT, 'bench-results');
@@ -97,9 +97,15 @@ async function suiteProfile(server: ReferenceServer, options: ProfileOptions = {
   const longest = [...run.tests].sort((a, b) => b.duration - a.duration)[0];
   const counts: Record<string, number> = {};
   run.tests.forEach((t) => (counts[t.status] = (counts[t.status] ?? 0) + 1));
+  // A run that does not pass says why, here and in the table: a benchmark of a failing run is no benchmark.
+  const failing = Object.entries(run.statuses)
+    .filter(([, st]) => st === 'fail' || st === 'error')
+    .map(([id, st]) => `${id} ${st}`);
+  if (run.exitCode !== 0) console.error(`[bench] the run did not pass:\n${summarize(run)}`);
   return {
     exitCode: run.exitCode,
     result: run.summary?.result,
+    failing,
     tests: counts,
     wallMs,
     cpuSeconds: suiteCpuS,
@@ -580,7 +586,7 @@ function markdown(r: BenchResult): string {
     lines.push(
       `| suite, full default profile (${LOCAL_WORKERS} workers): wall | ${u.wallS} s (${Object.entries(u.tests)
         .map(([k, v]) => `${v} ${k}`)
-        .join(', ')}; verdict ${u.result ?? '-'}) |`,
+        .join(', ')}; verdict ${u.result ?? '-'}${u.failing.length ? `: ${u.failing.join(', ')}` : ''}) |`,
       `| suite: CPU of its processes | ${u.cpuSeconds.toFixed(1)} s |`,
       `| suite: requests sent | ${u.requests} |`,
       `| suite: the server's CPU time for its requests | ${u.serverCpuS.toFixed(1)} s |`,
@@ -595,7 +601,7 @@ function markdown(r: BenchResult): string {
     );
   if (r.latency)
     lines.push(
-      `| suite through a proxy adding ${r.latency.ms} ms to every response (${r.latency.workerCount} workers): wall | ${r.latency.wallS} s, ${r.latency.requests} requests (verdict ${r.latency.result ?? '-'}) |`,
+      `| suite through a proxy adding ${r.latency.ms} ms to every response (${r.latency.workerCount} workers): wall | ${r.latency.wallS} s, ${r.latency.requests} requests (verdict ${r.latency.result ?? '-'}${r.latency.failing.length ? `: ${r.latency.failing.join(', ')}` : ''}) |`,
     );
   if (r.growth) {
     const row = (what: string, g: NonNullable<BenchResult['growth']>['surface'], unit: string) =>

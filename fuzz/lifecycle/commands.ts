@@ -407,8 +407,14 @@ class MintApiToken extends LifecycleCommand {
         res,
         `a token that expires within ${this.lifetime ?? 3600} s, not one with exp ${claims.exp - now} s from now`,
       );
+    const from = parent.source;
     w.addToken(token, {
-      source: parent.source,
+      // From 0.96.4 the api_token carries the key's generation as it is now, not the parent's.
+      source:
+        from.kind === 'key' && w.model.rules.mintedKeepsGeneration
+          ? { kind: 'key', key: from.key, generations: [from.key.generation] }
+          : from,
+      mintedFrom: from.kind === 'key' ? from.generations : undefined,
       rootIssuedAt: parent.rootIssuedAt,
       minted: true,
       origin: `api_token from ${parent.label}${this.lifetime ? ` for ${this.lifetime} s` : ''}`,

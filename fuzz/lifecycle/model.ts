@@ -87,6 +87,10 @@ export interface TokenState {
   origin: string;
   /** Minted at api_token from another token. */
   minted?: boolean;
+  /** Minted from a key-derived token: the generations that token carried. ZenML stamps the key's
+   * current generation on the new token, so one minted from a retained previous generation outlives
+   * it: the weaker rule of APIKEY-ROTATE-REVOKES-TOKENS, open here (the MUST judges what it carries). */
+  mintedFrom?: number[];
 }
 
 export interface KeyValue {
@@ -275,7 +279,24 @@ export function tokenExpectation(t: TokenState, now: ServerTime, rules: Rules): 
             `${s.key.label} was rotated since (a SHOULD where the token carries no key generation)`,
           )
         : undefined;
-    return combine(s.key.account, [expiry, keyFindings(s.key), generation]);
+    const parent =
+      generations && t.mintedFrom
+        ? agreed(
+            s.key.account,
+            t.mintedFrom.map((g) =>
+              generationFinding(s.key, g, now, 'APIKEY-ROTATE-REVOKES-TOKENS', `the token it was minted from`),
+            ),
+          )
+        : undefined;
+    const outlived =
+      parent?.verdict === 'refused'
+        ? either(
+            s.key.account,
+            'APIKEY-ROTATE-REVOKES-TOKENS',
+            `${what} outlives the token it was minted from: ${parent.because}`,
+          )
+        : undefined;
+    return combine(s.key.account, [expiry, keyFindings(s.key), generation, outlived]);
   }
   if (s.kind === 'user') return combine(s.user, [expiry, ...userTokenFindings(s.user, t.rootIssuedAt, 'token')]);
   const d = s.device;

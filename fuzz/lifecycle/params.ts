@@ -88,8 +88,9 @@ const retainValues = oneof(
   { weight: 1, arbitrary: fuzzValue.map((v) => JSON.stringify(v)) },
 );
 
-/** Name-like ids that name nothing (no dot segments or blanks: a client normalises those away). */
-const NAME_EDGES = ['%2e%2e', '0', '-1', 'null', 'undefined', '%00', 'me', 'current', '%2F', "'", '*', '%25'];
+/** Name-like ids that name nothing. No dot segments, percent-encoded ones included ('%2e%2e' is '..'
+ * to a URL parser), and no blanks: a client normalises those away into another operation's path. */
+export const NAME_EDGES = ['0', '-1', 'null', 'undefined', '%00', 'me', 'current', '%2F', "'", '*', '%25'];
 
 /** An id that names nothing: a fresh UUID, a run-prefixed name, or (only to read) an odd string. */
 const noSuchId = (own: Own, reading: boolean): fc.Arbitrary<string> =>
