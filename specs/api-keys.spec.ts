@@ -502,7 +502,7 @@ const deviations = new KnownDeviations();
 /** A forged key is refused: 401 and no token; another refusal only where a known deviation of the
  * target describes exactly that answer (recorded as used). */
 function expectForgedRefused(res: ApiResponse, what: string, version: string): void {
-  expect(JWT_IN_BODY.test(res.text), `${what}: the answer carries no token, got ${excerpt(res.text, 200)}`).toBe(false);
+  expect(JWT_IN_BODY.test(res.text), `${what}: expected an answer without a token, got ${excerpt(res.text, 200)}`).toBe(false);
   if (res.status === 401) return;
   const excused = deviations.excuseAnswer('APIKEY-FORGED', res, version);
   if (excused) {

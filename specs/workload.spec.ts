@@ -78,14 +78,19 @@ test(
   },
 );
 
-/** Runs and schedules to scope tokens to, or a skip that says why the target cannot have them. */
-async function scopesOrSkip(resources: Resources, contract: ContractWorkerFixtures['contract']) {
+/** The two scopes of a workload token, each with two objects of the test: one to scope a token to,
+ * another it must not reach. Skips, saying why, where the target cannot make them. */
+async function scopeKindsOrSkip(resources: Resources, contract: ContractWorkerFixtures['contract']) {
   test.skip(
     !contract.index.has('post', PIPELINE_PATHS.snapshots) || !contract.index.has('post', PIPELINE_PATHS.runs),
     `the target's document has no POST ${PIPELINE_PATHS.snapshots} or POST ${PIPELINE_PATHS.runs}: the suite cannot create a pipeline run to scope a workload token to`,
   );
   try {
-    return await resources.workloadScopes({ runs: 2, schedules: 2 });
+    const { runs, schedules } = await resources.workloadScopes({ runs: 2, schedules: 2 });
+    return [
+      { scope: 'pipeline_run_id' as const, noun: 'pipeline run', mine: runs[0], other: runs[1] },
+      { scope: 'schedule_id' as const, noun: 'schedule', mine: schedules[0], other: schedules[1] },
+    ];
   } catch (e) {
     if (e instanceof SetupFailed)
       test.skip(true, `the suite cannot create pipeline runs and schedules on the target: ${e.message}`);
@@ -108,11 +113,7 @@ test(
     { writes: true, also: ['WORKLOAD-GENERIC-UNSCOPED'] },
   ),
   async ({ zenml, admin, resources, contract }, testInfo) => {
-    const { runs, schedules } = await scopesOrSkip(resources, contract);
-    const kinds = [
-      { scope: 'pipeline_run_id' as const, noun: 'pipeline run', mine: runs[0], other: runs[1] },
-      { scope: 'schedule_id' as const, noun: 'schedule', mine: schedules[0], other: schedules[1] },
-    ];
+    const kinds = await scopeKindsOrSkip(resources, contract);
     for (const { scope, noun, mine, other } of kinds) {
       const workload = await mint(
         zenml,
@@ -146,7 +147,7 @@ test(
         ).toBe(mine.id);
     }
     // Where the server ends a schedule's tokens with the schedule, it ends the exchanged ones too.
-    const schedule = schedules[0];
+    const schedule = kinds.find((k) => k.scope === 'schedule_id')!.mine;
     const workload = await mint(
       zenml,
       admin.token,
@@ -178,11 +179,7 @@ test(
     also: ['AUTHZ-FORBIDDEN-STATUS'],
   }),
   async ({ zenml, admin, resources, contract }) => {
-    const { runs, schedules } = await scopesOrSkip(resources, contract);
-    const kinds = [
-      { scope: 'pipeline_run_id' as const, noun: 'pipeline run', mine: runs[0], other: runs[1] },
-      { scope: 'schedule_id' as const, noun: 'schedule', mine: schedules[0], other: schedules[1] },
-    ];
+    const kinds = await scopeKindsOrSkip(resources, contract);
     for (const { scope, noun, mine, other } of kinds) {
       const workload = await mint(
         zenml,

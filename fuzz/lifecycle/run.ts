@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { expect, test } from '@playwright/test';
 import type { TargetConfig } from '../../core/target';
 import { excerpt, redact } from '../../core/redaction';
-import { budgetOf, recordPropertyFailure } from '../property';
+import { budgetOf, checkParameters, recordPropertyFailure } from '../property';
 import { createKey, createServiceAccount, createUser, FAMILIES, focusFromEnv, lifecycleCommands } from './commands';
 import { LifecycleModel, rulesFor } from './model';
 import { World, type LifecycleDriver } from './world';
@@ -66,14 +66,7 @@ export async function lifecycleProperty(target: TargetConfig, newRun: RunFactory
       leftovers.push(...(await cleanup()));
     }
   });
-  const details = await fc.check(property, {
-    seed,
-    path,
-    numRuns,
-    interruptAfterTimeLimit: timeLimit,
-    markInterruptAsFailure: false,
-    endOnFailure: process.env.FUZZ_END_ON_FAILURE === '1',
-  });
+  const details = await fc.check(property, checkParameters({ seed, path, numRuns, timeLimit }));
   const seconds = (performance.now() - started) / 1000;
   const families = focus.length < FAMILIES.length ? ` of ${focus.join(', ')}` : '';
   const summary = `${details.numRuns}/${numRuns} sequences of up to ${maxCommands} commands${families} (${sequences} run with shrinking, ${steps} steps, ${requests} requests in ${seconds.toFixed(1)} s)${details.interrupted ? ', stopped by the time limit' : ''}`;
