@@ -167,6 +167,20 @@ function mintedTokensOutlive(min: number): Fault {
   };
 }
 
+/** A password change whose old_password `breaks` (what was sent, the caller's real password) reaches
+ * the server with the real one: the server accepts what it should refuse. */
+function oldPasswordSupplied(breaks: (old: unknown, current: string) => boolean): Fault {
+  return peopleFault((people) => ({
+    request: (req) => {
+      const change = passwordChange(req);
+      const id = people.subjectOf(req);
+      const current = id && people.password.get(id);
+      if (!change || !current || !breaks(change.old_password, current)) return undefined;
+      return withJson(req, { ...change, old_password: current });
+    },
+  }));
+}
+
 export const faults: FaultCase[] = [
   {
     breaks: 'REVOKE-PASSWORD-CHANGE',
@@ -203,28 +217,12 @@ export const faults: FaultCase[] = [
   {
     breaks: 'REVOKE-PASSWORD-OLD-REQUIRED',
     fault: 'a wrong, empty or re-cased old_password is accepted',
-    proxy: peopleFault((people) => ({
-      request: (req) => {
-        const change = passwordChange(req);
-        const id = people.subjectOf(req);
-        const current = id && people.password.get(id);
-        if (!change || !current || typeof change.old_password !== 'string' || change.old_password === current) return undefined;
-        return withJson(req, { ...change, old_password: current });
-      },
-    })),
+    proxy: oldPasswordSupplied((old, current) => typeof old === 'string' && old !== current),
   },
   {
     breaks: 'REVOKE-PASSWORD-OLD-REQUIRED',
     fault: 'a missing or null old_password is accepted',
-    proxy: peopleFault((people) => ({
-      request: (req) => {
-        const change = passwordChange(req);
-        const id = people.subjectOf(req);
-        const current = id && people.password.get(id);
-        if (!change || !current || typeof change.old_password === 'string') return undefined;
-        return withJson(req, { ...change, old_password: current });
-      },
-    })),
+    proxy: oldPasswordSupplied((old) => typeof old !== 'string'),
   },
   {
     breaks: 'REVOKE-USER-DEACTIVATE',
